@@ -1,0 +1,399 @@
+"""The hall's configuration: `config.toml` read once into frozen dataclasses.
+
+Every bad value stops the program at start with a `ConfigError` that quotes the key
+(`windows[3].role`) and the value, so the person editing the file knows what to fix.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+import zoneinfo
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+SERVICE_MODES = ("direct", "consult_first")
+WINDOW_ROLES = ("consultation", "acceptance", "guide", "specialist")
+WINDOW_ORDERS = ("fifo", "listed")
+DEVICE_ROLES = ("kiosk", "display", "evaluator")
+PRINTER_BACKENDS = ("network", "usb", "serial", "file", "dummy")
+LANGUAGES = ("zh", "en", "both")
+_PREFIX = re.compile(r"^[A-Z]{1,2}$")
+
+
+class ConfigError(ValueError):
+    """A value in the configuration that the hall cannot run with."""
+
+    def __init__(self, key: str, value: object, reason: str) -> None:
+        super().__init__(f"配置错误 config error: {key} = {value!r}: {reason}")
+        self.key = key
+        self.value = value
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class ServerConfig:
+    host: str = "127.0.0.1"
+    port: int = 8080
+    db: str = "var/onewindow.sqlite"
+    public_url: str = ""
+    synchronous: str = "FULL"
+
+
+@dataclass(frozen=True)
+class HallConfig:
+    name: str
+    timezone: str = "Asia/Shanghai"
+    day_starts_at: dt.time = dt.time(0, 0)
+    notice: str = ""
+
+    @property
+    def tz(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+
+@dataclass(frozen=True)
+class ServiceConfig:
+    code: str
+    name_zh: str
+    name_en: str
+    mode: str = "direct"
+    prefix: str = ""
+    default_service_minutes: float = 6.0
+    wait_alert_minutes: float = 30.0
+
+
+@dataclass(frozen=True)
+class WindowConfig:
+    number: int
+    name: str
+    role: str
+    services: tuple[str, ...]
+    order: str = "fifo"
+    printer: str = ""
+
+
+@dataclass(frozen=True)
+class DeviceConfig:
+    name: str
+    role: str
+    token: str
+    window: int | None = None
+
+
+@dataclass(frozen=True)
+class PrinterConfig:
+    backend: str = "dummy"
+    host: str = ""
+    port: int = 9100
+    timeout_s: float = 2.0
+    device: str = ""
+    vendor_id: int = 0
+    product_id: int = 0
+    baudrate: int = 9600
+    width_mm: int = 80
+
+
+@dataclass(frozen=True)
+class CallingConfig:
+    recalls_before_no_show: int = 2
+    no_show_grace_minutes: float = 30.0
+    special_prefix: str = "T"
+    recent_service_samples: int = 20
+
+
+@dataclass(frozen=True)
+class KioskConfig:
+    allow_priority: bool = True
+    idle_seconds: float = 8.0
+
+
+@dataclass(frozen=True)
+class DisplayConfig:
+    language: str = "zh"
+    recent_calls: int = 10
+    announce_repeat: int = 1
+    voice_command: str = ""
+
+
+@dataclass(frozen=True)
+class CatalogueConfig:
+    file: str = ""
+
+
+@dataclass(frozen=True)
+class Config:
+    server: ServerConfig
+    hall: HallConfig
+    services: tuple[ServiceConfig, ...]
+    windows: tuple[WindowConfig, ...]
+    devices: tuple[DeviceConfig, ...] = ()
+    printer: PrinterConfig = field(default_factory=PrinterConfig)
+    calling: CallingConfig = field(default_factory=CallingConfig)
+    kiosk: KioskConfig = field(default_factory=KioskConfig)
+    display: DisplayConfig = field(default_factory=DisplayConfig)
+    catalogue: CatalogueConfig = field(default_factory=CatalogueConfig)
+    holidays: tuple[dt.date, ...] = ()
+    workdays: tuple[dt.date, ...] = ()
+    base_dir: Path = Path(".")
+
+    def service(self, code: str) -> ServiceConfig | None:
+        return next((s for s in self.services if s.code == code), None)
+
+    def window(self, number: int) -> WindowConfig | None:
+        return next((w for w in self.windows if w.number == number), None)
+
+    def resolve(self, path: str) -> Path:
+        """A path from the config, relative to the config file's folder."""
+        p = Path(path)
+        return p if p.is_absolute() else self.base_dir / p
+
+
+class _Table:
+    """Reads one TOML table, naming each key by its full path in errors."""
+
+    def __init__(self, data: object, path: str) -> None:
+        if not isinstance(data, Mapping):
+            raise ConfigError(path, data, "应为表 must be a table")
+        self.data: Mapping[str, Any] = data
+        self.path = path
+
+    def key(self, name: str) -> str:
+        return f"{self.path}.{name}" if self.path else name
+
+    def get(self, name: str, kind: type[T], default: T | None = None) -> T:
+        if name not in self.data:
+            if default is None:
+                raise ConfigError(self.key(name), None, "缺少必填项 is required")
+            return default
+        value = self.data[name]
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            raise ConfigError(self.key(name), value, f"类型应为 must be {kind.__name__}")
+        return value
+
+    def choice(self, name: str, choices: tuple[str, ...], default: str | None = None) -> str:
+        value = self.get(name, str, default)
+        if value not in choices:
+            raise ConfigError(self.key(name), value, f"应为 must be one of {', '.join(choices)}")
+        return value
+
+    def positive(self, name: str, kind: type[T], default: T, *, zero_ok: bool = False) -> T:
+        value = self.get(name, kind, default)
+        if value < 0 or (value == 0 and not zero_ok):  # type: ignore[operator]
+            raise ConfigError(self.key(name), value, "应为正数 must be positive")
+        return value
+
+    def tables(self, name: str) -> list[_Table]:
+        items = self.data.get(name, [])
+        if not isinstance(items, list):
+            raise ConfigError(self.key(name), items, "应为表数组 must be an array of tables")
+        return [_Table(item, f"{self.key(name)}[{i}]") for i, item in enumerate(items)]
+
+    def sub(self, name: str) -> _Table:
+        return _Table(self.data.get(name, {}), self.key(name))
+
+
+def _parse_time(table: _Table, name: str) -> dt.time:
+    raw = table.get(name, str, "00:00")
+    try:
+        return dt.time.fromisoformat(raw)
+    except ValueError:
+        raise ConfigError(table.key(name), raw, "应为 HH:MM must be HH:MM") from None
+
+
+def _parse_dates(table: _Table, name: str) -> tuple[dt.date, ...]:
+    raw = table.data.get(name, [])
+    if not isinstance(raw, list):
+        raise ConfigError(table.key(name), raw, "应为日期数组 must be a list of dates")
+    days = []
+    for i, item in enumerate(raw):
+        if isinstance(item, dt.date) and not isinstance(item, dt.datetime):
+            days.append(item)
+            continue
+        try:
+            days.append(dt.date.fromisoformat(str(item)))
+        except ValueError:
+            raise ConfigError(f"{table.key(name)}[{i}]", item, "应为日期 must be a date") from None
+    return tuple(sorted(set(days)))
+
+
+def _server(t: _Table) -> ServerConfig:
+    port = t.get("port", int, 8080)
+    if not 0 <= port <= 65535:
+        raise ConfigError(t.key("port"), port, "端口应在 0–65535 must be 0–65535")
+    return ServerConfig(
+        host=t.get("host", str, "127.0.0.1"),
+        port=port,
+        db=t.get("db", str, "var/onewindow.sqlite"),
+        public_url=t.get("public_url", str, "").rstrip("/"),
+        synchronous=t.choice("synchronous", ("FULL", "NORMAL"), "FULL"),
+    )
+
+
+def _hall(t: _Table) -> HallConfig:
+    tz = t.get("timezone", str, "Asia/Shanghai")
+    try:
+        zoneinfo.ZoneInfo(tz)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(t.key("timezone"), tz, "未知时区 unknown time zone") from None
+    name = t.get("name", str)
+    if not name.strip():
+        raise ConfigError(t.key("name"), name, "不能为空 must not be empty")
+    return HallConfig(
+        name=name,
+        timezone=tz,
+        day_starts_at=_parse_time(t, "day_starts_at"),
+        notice=t.get("notice", str, ""),
+    )
+
+
+def _service(t: _Table) -> ServiceConfig:
+    code = t.get("code", str)
+    prefix = t.get("prefix", str, code)
+    if not _PREFIX.match(code):
+        raise ConfigError(t.key("code"), code, "应为 1–2 个大写字母 must be 1–2 capital letters")
+    if not _PREFIX.match(prefix):
+        raise ConfigError(t.key("prefix"), prefix, "应为 1–2 个大写字母 must be 1–2 capital letters")
+    return ServiceConfig(
+        code=code,
+        name_zh=t.get("name_zh", str),
+        name_en=t.get("name_en", str, code),
+        mode=t.choice("mode", SERVICE_MODES, "direct"),
+        prefix=prefix,
+        default_service_minutes=t.positive("default_service_minutes", float, 6.0),
+        wait_alert_minutes=t.positive("wait_alert_minutes", float, 30.0),
+    )
+
+
+def _window(t: _Table, codes: set[str]) -> WindowConfig:
+    number = t.positive("number", int, 0)
+    services = t.data.get("services", [])
+    if not isinstance(services, list) or not all(isinstance(s, str) for s in services):
+        raise ConfigError(t.key("services"), services, "应为业务代码列表 must be a list of codes")
+    for i, code in enumerate(services):
+        if code not in codes:
+            raise ConfigError(f"{t.key('services')}[{i}]", code, "未定义的业务 unknown service")
+    role = t.choice("role", WINDOW_ROLES)
+    if role != "guide" and not services:
+        raise ConfigError(t.key("services"), services, "窗口至少办理一项业务 needs a service")
+    return WindowConfig(
+        number=number,
+        name=t.get("name", str, f"{number}号窗口"),
+        role=role,
+        services=tuple(services),
+        order=t.choice("order", WINDOW_ORDERS, "fifo"),
+        printer=t.get("printer", str, ""),
+    )
+
+
+def _device(t: _Table, windows: set[int]) -> DeviceConfig:
+    token = t.get("token", str)
+    if len(token) < 8:
+        raise ConfigError(t.key("token"), "***", "令牌至少 8 个字符 must be 8+ characters")
+    window = t.get("window", int, 0) or None
+    if window is not None and window not in windows:
+        raise ConfigError(t.key("window"), window, "未定义的窗口 unknown window")
+    return DeviceConfig(
+        name=t.get("name", str), role=t.choice("role", DEVICE_ROLES), token=token, window=window
+    )
+
+
+def _printer(t: _Table) -> PrinterConfig:
+    width = t.get("width_mm", int, 80)
+    if width not in (58, 80):
+        raise ConfigError(t.key("width_mm"), width, "纸宽应为 58 或 80 must be 58 or 80")
+    backend = t.choice("backend", PRINTER_BACKENDS, "dummy")
+    cfg = PrinterConfig(
+        backend=backend,
+        host=t.get("host", str, ""),
+        port=t.positive("port", int, 9100),
+        timeout_s=t.positive("timeout_s", float, 2.0),
+        device=t.get("device", str, ""),
+        vendor_id=t.get("vendor_id", int, 0),
+        product_id=t.get("product_id", int, 0),
+        baudrate=t.positive("baudrate", int, 9600),
+        width_mm=width,
+    )
+    needs = {"network": "host", "file": "device", "serial": "device", "usb": "vendor_id"}
+    if backend in needs and not getattr(cfg, needs[backend]):
+        key = needs[backend]
+        raise ConfigError(t.key(key), None, f"{backend} 打印机需要 requires {key}")
+    return cfg
+
+
+def _unique(items: list[T], key: Callable[[T], object], path: str, what: str) -> None:
+    seen: set[object] = set()
+    for i, item in enumerate(items):
+        k = key(item)
+        if k in seen:
+            raise ConfigError(f"{path}[{i}].{what}", k, "重复 is a duplicate")
+        seen.add(k)
+
+
+def parse_config(data: Mapping[str, Any], base_dir: Path = Path(".")) -> Config:
+    """Build a `Config` from parsed TOML, checking every value."""
+    root = _Table(data, "")
+    services = [_service(t) for t in root.tables("services")]
+    if not services:
+        raise ConfigError("services", [], "至少需要一项业务 at least one service is required")
+    _unique(services, lambda s: s.code, "services", "code")
+    _unique(services, lambda s: s.prefix, "services", "prefix")
+    codes = {s.code for s in services}
+    windows = [_window(t, codes) for t in root.tables("windows")]
+    _unique(windows, lambda w: w.number, "windows", "number")
+    devices = [_device(t, {w.number for w in windows}) for t in root.tables("devices")]
+    _unique(devices, lambda d: d.token, "devices", "token")
+    calling = root.sub("calling")
+    special_prefix = calling.get("special_prefix", str, "T")
+    if not _PREFIX.match(special_prefix) or special_prefix in {s.prefix for s in services}:
+        raise ConfigError(
+            "calling.special_prefix", special_prefix, "应为未被业务占用的大写字母 must be unused"
+        )
+    kiosk, display, holidays = root.sub("kiosk"), root.sub("display"), root.sub("holidays")
+    return Config(
+        server=_server(root.sub("server")),
+        hall=_hall(root.sub("hall")),
+        services=tuple(services),
+        windows=tuple(windows),
+        devices=tuple(devices),
+        printer=_printer(root.sub("printer")),
+        calling=CallingConfig(
+            recalls_before_no_show=calling.positive("recalls_before_no_show", int, 2, zero_ok=True),
+            no_show_grace_minutes=calling.positive("no_show_grace_minutes", float, 30.0),
+            special_prefix=special_prefix,
+            recent_service_samples=calling.positive("recent_service_samples", int, 20),
+        ),
+        kiosk=KioskConfig(
+            allow_priority=kiosk.get("allow_priority", bool, True),
+            idle_seconds=kiosk.positive("idle_seconds", float, 8.0),
+        ),
+        display=DisplayConfig(
+            language=display.choice("language", LANGUAGES, "zh"),
+            recent_calls=display.positive("recent_calls", int, 10),
+            announce_repeat=display.positive("announce_repeat", int, 1),
+            voice_command=display.get("voice_command", str, ""),
+        ),
+        catalogue=CatalogueConfig(file=root.sub("catalogue").get("file", str, "")),
+        holidays=_parse_dates(holidays, "dates"),
+        workdays=_parse_dates(holidays, "workdays"),
+        base_dir=base_dir,
+    )
+
+
+def load_config(path: str | Path) -> Config:
+    """Read and check `config.toml`; raises `ConfigError` naming the bad key."""
+    p = Path(path)
+    try:
+        data = tomllib.loads(p.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError("--config", str(p), "文件不存在 file not found") from None
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(str(p), "", f"TOML 语法错误 syntax error: {e}") from None
+    return parse_config(data, p.resolve().parent)

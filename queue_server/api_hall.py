@@ -1,0 +1,85 @@
+"""Hall-wide routes: sign-in, the state snapshot, the event stream, the API document."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from onewindow import protocol as p
+from queue_server.errors import ApiError
+from queue_server.keys import HUB, OPENAPI, SERVICE, SESSIONS
+from queue_server.routing import ANYONE_SIGNED_IN, STAFF, Call, Routes, answer
+
+routes = Routes()
+
+
+@routes.add(
+    "POST", "/api/login", summary="A clerk signs in at a window (opens it)", tag="staff",
+    body=p.LoginRequest, answers={200: p.LoginResponse}, allow=None, errors=(401, 403, 404, 409, 429),
+)  # fmt: skip
+async def login(request: web.Request, call: Call) -> web.Response:
+    body: p.LoginRequest = call.body
+    token, who, expires = await request.app[SESSIONS].login(body.staff_id, body.pin, body.window)
+    svc = request.app[SERVICE]
+    window = svc.hall.windows.get(who.window) if who.window is not None else None
+    return answer(
+        p.LoginResponse(
+            token=token,
+            role=who.role,  # type: ignore[arg-type]
+            staff_id=who.name,
+            window=who.window,
+            window_role=window.role if window else None,  # type: ignore[arg-type]
+            expires_at=expires,
+        )
+    )
+
+
+@routes.add(
+    "POST", "/api/logout", summary="Sign out (closes the window)", tag="staff",
+    answers={204: None}, allow=STAFF, errors=(409,),
+)  # fmt: skip
+async def logout(request: web.Request, call: Call) -> web.Response:
+    assert call.principal is not None
+    await request.app[SESSIONS].logout(call.principal)
+    return web.Response(status=204)
+
+
+@routes.add(
+    "GET", "/api/me", summary="Who this token belongs to", tag="staff",
+    answers={200: p.StaffView},
+)  # fmt: skip
+async def me(request: web.Request, call: Call) -> web.Response:
+    who = call.principal
+    assert who is not None
+    return answer(p.StaffView(staff_id=who.name, role=who.role, window=who.window))  # type: ignore[arg-type]
+
+
+@routes.add(
+    "GET", "/api/state", summary="Snapshot: windows, recent calls, waiting per service",
+    tag="hall", answers={200: p.StateSnapshot},
+)  # fmt: skip
+async def state(request: web.Request, call: Call) -> web.Response:
+    return answer(request.app[SERVICE].snapshot())
+
+
+@routes.add(
+    "GET", "/api/ws", summary="Websocket: snapshot or missed events since SEQ, then live events",
+    tag="hall", answers={101: None}, allow=ANYONE_SIGNED_IN,
+    query={"since": "the last seq this client has seen", "token": "a device or staff token"},
+)  # fmt: skip
+async def stream(request: web.Request, call: Call) -> web.StreamResponse:
+    raw = request.query.get("since")
+    since = None
+    if raw not in (None, ""):
+        try:
+            since = int(raw)  # type: ignore[arg-type]
+        except ValueError:
+            raise ApiError(422, "invalid_body", reason="since") from None
+    return await request.app[HUB].serve(request, since)
+
+
+@routes.add(
+    "GET", "/api/openapi.json", summary="This document", tag="hall", answers={200: None},
+    allow=None,
+)  # fmt: skip
+async def openapi(request: web.Request, call: Call) -> web.Response:
+    return web.json_response(request.app[OPENAPI])

@@ -1,0 +1,83 @@
+"""`create_app(config)`: the hall server as an aiohttp application."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from aiohttp import web
+
+from onewindow.config import Config
+from queue_server import api_hall, api_tickets, api_windows
+from queue_server.errors import error_middleware
+from queue_server.keys import CONFIG, HUB, OPENAPI, SERVICE, SESSIONS
+from queue_server.routing import Routes
+from queue_server.service import Clock, HallService
+from queue_server.sessions import Sessions
+from queue_server.storage import Storage, StorageError
+from queue_server.stream import Hub
+
+log = logging.getLogger(__name__)
+MAX_BODY = 64 * 1024
+TICK_S = 30.0
+VERSION = "0.1.0"
+ROUTE_TABLES: list[Routes] = [api_hall.routes, api_tickets.routes, api_windows.routes]
+
+
+def create_app(
+    config: Config, db_path: str | Path | None = None, *, sim_clock: bool = False
+) -> web.Application:
+    app = web.Application(middlewares=[error_middleware], client_max_size=MAX_BODY)
+    storage = Storage(db_path or config.resolve(config.server.db), config.server.synchronous)
+    clock = Clock(config.hall.tz, simulated=sim_clock)
+    hub_box: list[Hub] = []
+    service = HallService(config, storage, clock, lambda events: hub_box[0].publish(events))
+    hub = Hub(service)
+    hub_box.append(hub)
+    app[CONFIG] = config
+    app[SERVICE] = service
+    app[SESSIONS] = Sessions(service)
+    app[HUB] = hub
+    for table in ROUTE_TABLES:
+        table.install(app)
+    app[OPENAPI] = _openapi(config)
+    app.cleanup_ctx.append(_run_hall)
+    return app
+
+
+def _openapi(config: Config) -> dict[str, object]:
+    doc = Routes()
+    for table in ROUTE_TABLES:
+        doc.routes.extend(table.routes)
+    return doc.openapi(f"OneWindow 一窗通 — {config.hall.name}", VERSION)
+
+
+async def _run_hall(app: web.Application) -> AsyncIterator[None]:
+    service, sessions, hub = app[SERVICE], app[SESSIONS], app[HUB]
+    service.storage.open()
+    start_events = service.load(sessions.load())
+    if start_events:
+        await service.save(start_events, service.clock.now())
+    ticker = asyncio.create_task(_tick(service, sessions))
+    yield
+    ticker.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await ticker
+    await hub.close_all()
+    service.storage.close()
+
+
+async def _tick(service: HallService, sessions: Sessions) -> None:
+    """The day rollover happens on time even when nobody issues a command."""
+    while True:
+        await asyncio.sleep(TICK_S)
+        day = service.hall.day
+        try:
+            await service.tick()
+        except StorageError:
+            continue
+        if service.hall.day != day:
+            sessions.expire_day()

@@ -1,0 +1,72 @@
+"""Numbered schema migrations; `PRAGMA user_version` records the last one applied.
+
+A migration is only ever added, never edited once released: a hall's database moves
+forward one step at a time when a newer server first opens it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlite_utils
+
+
+def _m1_queue(db: sqlite_utils.Database) -> None:
+    db["tickets"].create(  # type: ignore[union-attr]
+        {
+            "id": str, "business_day": str, "number": str, "service": str, "kind": str,
+            "state": str, "place": int, "channel": str, "target_window": int, "window": int,
+            "call_count": int, "issued_at": float, "called_at": float, "started_at": float,
+            "finished_at": float, "no_show_at": float, "closed_at": float,
+            "from_ticket": str, "case_no": str, "outcome": str, "idempotency_key": str,
+            "transfers": int,
+        },
+        pk="id",
+        not_null={"business_day", "number", "service", "kind", "state", "place", "issued_at"},
+    )  # fmt: skip
+    # The number is unique within its business day whatever the concurrency.
+    db["tickets"].create_index(["business_day", "number"], unique=True)
+    db["tickets"].create_index(["business_day", "state"])
+    db["tickets"].create_index(["idempotency_key"], unique=True)
+    db["events"].create(  # type: ignore[union-attr]
+        {
+            "seq": int, "type": str, "at": float, "ticket_id": str, "number": str,
+            "window": int, "body": str,
+        },
+        pk="seq",
+        not_null={"type", "at", "body"},
+    )  # fmt: skip
+    db["events"].create_index(["type", "seq"])
+    db["events"].create_index(["ticket_id"])
+    db["windows"].create(  # type: ignore[union-attr]
+        {"number": int, "state": str, "staff_id": str, "pause_reason": str, "changed_at": float},
+        pk="number",
+    )
+    db["staff"].create(  # type: ignore[union-attr]
+        {
+            "staff_id": str, "name": str, "role": str, "pin_salt": bytes, "pin_hash": bytes,
+            "disabled": int, "failed_pins": int, "locked_until": float, "created_at": float,
+        },
+        pk="staff_id",
+        not_null={"name", "role", "pin_salt", "pin_hash"},
+        defaults={"disabled": 0, "failed_pins": 0},
+    )  # fmt: skip
+    db["sessions"].create(  # type: ignore[union-attr]
+        {
+            "token_hash": str, "staff_id": str, "role": str, "window": int,
+            "business_day": str, "created_at": float, "ended_at": float,
+        },
+        pk="token_hash",
+    )  # fmt: skip
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_m1_queue]
+
+
+def migrate(db: sqlite_utils.Database) -> int:
+    """Apply the migrations the database has not seen; returns the schema version."""
+    version = int(db.execute("PRAGMA user_version").fetchone()[0])
+    for number, step in enumerate(MIGRATIONS[version:], start=version + 1):
+        step(db)
+        db.execute(f"PRAGMA user_version = {number}")
+    return len(MIGRATIONS)

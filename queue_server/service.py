@@ -1,0 +1,198 @@
+"""The running hall: the rules core, kept durable in SQLite and told to the screens.
+
+A command is applied to the in-memory `Hall` at once (one step on the event loop, so
+two windows calling at the same instant can never get the same ticket), its events get
+hall-wide sequence numbers, and the changed rows and the events are written in the
+writer's next group commit. The caller is answered only after that commit, and the
+events are broadcast only after it, so nothing anyone saw can be lost by a crash.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import deque
+from collections.abc import Callable, Iterable
+
+from onewindow import protocol as p
+from onewindow.config import Config
+from queue_server import rules as r
+from queue_server import storage as db
+from queue_server import views
+
+log = logging.getLogger(__name__)
+CALL_TYPES = ("ticket.called", "ticket.recalled")
+
+
+class Clock:
+    """The hall's clock; a simulated one may be moved forward by the simulator."""
+
+    def __init__(self, tz: dt.tzinfo, simulated: bool = False) -> None:
+        self.tz = tz
+        self.simulated = simulated
+        self._offset = dt.timedelta(0)
+
+    def now(self) -> dt.datetime:
+        return dt.datetime.now(self.tz) + self._offset
+
+    def set(self, when: dt.datetime) -> None:
+        if not self.simulated:
+            raise PermissionError("clock is not simulated")
+        self._offset = when - dt.datetime.now(self.tz)
+
+
+def hall_rules(config: Config) -> r.HallRules:
+    return r.HallRules(
+        services=tuple(
+            r.ServiceRule(
+                s.code, s.prefix, s.mode == "consult_first", s.default_service_minutes * 60
+            )
+            for s in config.services
+        ),
+        windows=tuple(r.WindowRule(w.number, w.role, w.services, w.order) for w in config.windows),
+        timezone=config.hall.timezone,
+        day_starts_at=config.hall.day_starts_at,
+        recalls_before_no_show=config.calling.recalls_before_no_show,
+        no_show_grace=dt.timedelta(minutes=config.calling.no_show_grace_minutes),
+        special_prefix=config.calling.special_prefix,
+        recent_samples=config.calling.recent_service_samples,
+        allow_priority_at_kiosk=config.kiosk.allow_priority,
+    )
+
+
+class HallService:
+    def __init__(
+        self,
+        config: Config,
+        storage: db.Storage,
+        clock: Clock,
+        publish: Callable[[list[tuple[int, str]]], None],
+    ) -> None:
+        self.config = config
+        self.storage = storage
+        self.clock = clock
+        self.rules = hall_rules(config)
+        self.hall = r.Hall(self.rules)
+        self.seq = 0
+        self.calls: deque[p.CallView] = deque(maxlen=max(20, config.display.recent_calls))
+        self._publish = publish
+
+    # -- start-up --
+
+    def load(self, live_windows: dict[int, str]) -> list[r.Event]:
+        """Rebuild today's state from the database; returns the start-up events to save.
+
+        Tickets left open by an earlier day are expired, and a window is open only if
+        a clerk still holds a session for it today (`live_windows`: window -> staff).
+        """
+        now = self.clock.now()
+        today = self.rules.business_day(now)
+        tz = self.clock.tz
+        self.seq = self.storage.read_now(db.last_seq)
+        events: list[r.Event] = []
+        stale = self.storage.read_now(lambda c: db.load_open_tickets_before(c, today, tz))
+        for day in sorted({t.business_day for t in stale}):
+            old = r.Hall(self.rules)
+            old.restore([t for t in stale if t.business_day == day], day)
+            events.extend(e for e in old.tick(now) if isinstance(e, r.TicketEvent))
+        self.hall = r.Hall(self.rules)
+        self.hall.next_place = self.storage.read_now(db.max_place) + 1
+        self.hall.restore(self.storage.read_now(lambda c: db.load_tickets(c, today, tz)), today)
+        for number, (state, staff, reason) in self.storage.read_now(db.load_windows).items():
+            w = self.hall.windows.get(number)
+            if w is None:
+                continue
+            if live_windows.get(number) == staff and staff is not None:
+                w.state, w.staff_id, w.pause_reason = state, staff, reason
+            elif state is not r.WindowState.CLOSED:
+                w.changed_at = now
+                events.append(r.WindowClosed(r.Window(number, w.role, w.services, w.order)))
+        for t in self.hall.tickets.values():
+            if t.state in r.IN_HAND and t.window in self.hall.windows:
+                self.hall.windows[t.window].current = t.id
+        self._load_calls(today)
+        return events
+
+    def _load_calls(self, today: dt.date) -> None:
+        self.calls.clear()
+        for body in self.storage.read_now(
+            lambda c: db.recent_events(c, CALL_TYPES, self.calls.maxlen or 20)
+        ):
+            e = p.decode_event(body)
+            if isinstance(e, p.TicketCalled | p.TicketRecalled) and e.window is not None:
+                if e.at.astimezone(self.clock.tz).date() >= today - dt.timedelta(days=1):
+                    self.calls.append(self._call_view(e))
+
+    # -- commands --
+
+    async def run(self, command: r.Command) -> list[r.Event]:
+        """Apply one command; returns its events once they are durable."""
+        now = self.clock.now()
+        events = self.hall.handle(command, now)
+        if events:
+            await self.save(events, now)
+        return events
+
+    async def tick(self) -> list[r.Event]:
+        now = self.clock.now()
+        events = self.hall.tick(now)
+        if events:
+            await self.save(events, now)
+        return events
+
+    async def save(self, events: Iterable[r.Event], now: dt.datetime) -> None:
+        tickets: dict[str, r.Ticket] = {}
+        windows: dict[int, r.Window] = {}
+        rows: list[db.EventRow] = []
+        out: list[tuple[int, str]] = []
+        calls: list[p.CallView] = []
+        for event in events:
+            self.seq += 1
+            wire = views.wire_event(event, self.seq, now)
+            body = p.encode(wire).decode()
+            ticket_id = number = window = None
+            if isinstance(event, r.TicketEvent):
+                tickets[event.ticket.id] = event.ticket
+                ticket_id, number, window = event.ticket.id, event.ticket.number, event.ticket.window
+            elif isinstance(event, r.WindowEvent):
+                windows[event.window.number] = event.window
+                window = event.window.number
+            if isinstance(wire, p.TicketCalled | p.TicketRecalled):
+                calls.append(self._call_view(wire))
+            rows.append(db.EventRow(self.seq, p.event_type(type(wire)), now.timestamp(),
+                                    ticket_id, number, window, body))  # fmt: skip
+            out.append((self.seq, body))
+
+        def after() -> None:
+            self.calls.extend(calls)
+            self._publish(out)
+
+        op = db.save_changes(tickets.values(), windows.values(), rows)
+        try:
+            await self.storage.write(op, after)
+        except db.StorageError:
+            log.error("state reloaded from the database after a failed write")
+            self.reload()
+            raise
+
+    def reload(self) -> None:
+        live = {w.number: w.staff_id for w in self.hall.windows.values() if w.staff_id}
+        self.load(live)  # type: ignore[arg-type]
+
+    async def barrier(self) -> None:
+        """Wait until every write queued before this call is durable."""
+        await self.storage.write(lambda conn: None)
+
+    # -- views --
+
+    @staticmethod
+    def _call_view(e: p.TicketCalled | p.TicketRecalled) -> p.CallView:
+        assert e.window is not None
+        return p.CallView(
+            number=e.number, service=e.service, window=e.window, call_count=e.call_count, at=e.at
+        )
+
+    def snapshot(self) -> p.StateSnapshot:
+        now = self.clock.now()
+        recent = list(self.calls)[-self.config.display.recent_calls :][::-1]
+        return views.snapshot(self.config, self.hall, self.seq, now, recent)

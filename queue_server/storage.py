@@ -1,0 +1,315 @@
+"""The one door to SQLite: migrations, a group-commit writer and readers.
+
+All writes go through one writer thread. It takes every write that is waiting, runs
+them in one `BEGIN IMMEDIATE` transaction and commits once, so concurrent requests
+share one fsync ("group commit"); no request is answered before its commit returns.
+Reads run on their own connection (WAL lets them proceed beside the writer).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import datetime as dt
+import logging
+import queue
+import sqlite3
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import sqlite_utils
+
+from queue_server import migrations
+from queue_server.rules import Ticket, TicketKind, TicketState, Window, WindowState
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+MAX_BATCH = 512
+
+TICKET_COLUMNS = (
+    "id business_day number service kind state place channel target_window window "
+    "call_count issued_at called_at started_at finished_at no_show_at closed_at "
+    "from_ticket case_no outcome idempotency_key transfers"
+).split()
+_UPSERT_TICKET = (
+    f"INSERT INTO tickets ({', '.join(TICKET_COLUMNS)}) VALUES "
+    f"({', '.join('?' * len(TICKET_COLUMNS))}) ON CONFLICT(id) DO UPDATE SET "
+    + ", ".join(f"{c} = excluded.{c}" for c in TICKET_COLUMNS[1:])
+)
+_INSERT_EVENT = (
+    "INSERT INTO events (seq, type, at, ticket_id, number, window, body) VALUES (?, ?, ?, ?, ?, ?, ?)"
+)
+_UPSERT_WINDOW = (
+    "INSERT INTO windows (number, state, staff_id, pause_reason, changed_at) VALUES (?, ?, ?, ?, ?) "
+    "ON CONFLICT(number) DO UPDATE SET state = excluded.state, staff_id = excluded.staff_id, "
+    "pause_reason = excluded.pause_reason, changed_at = excluded.changed_at"
+)
+
+
+class StorageError(RuntimeError):
+    """The database refused a write; nothing of that batch was kept."""
+
+
+@dataclass(frozen=True)
+class EventRow:
+    seq: int
+    type: str
+    at: float
+    ticket_id: str | None
+    number: str | None
+    window: int | None
+    body: str
+
+
+def _ts(value: dt.datetime | None) -> float | None:
+    return value.timestamp() if value is not None else None
+
+
+def _dt(value: float | None, tz: dt.tzinfo) -> dt.datetime | None:
+    return dt.datetime.fromtimestamp(value, tz) if value is not None else None
+
+
+def ticket_row(t: Ticket) -> tuple[Any, ...]:
+    return (
+        t.id, t.business_day.isoformat(), t.number, t.service, t.kind.value, t.state.value,
+        t.place, t.channel, t.target_window, t.window, t.call_count, _ts(t.issued_at),
+        _ts(t.called_at), _ts(t.started_at), _ts(t.finished_at), _ts(t.no_show_at),
+        _ts(t.closed_at), t.from_ticket, t.case, t.outcome, t.idempotency_key, t.transfers,
+    )  # fmt: skip
+
+
+def ticket_from_row(row: sqlite3.Row, tz: dt.tzinfo) -> Ticket:
+    issued = _dt(row["issued_at"], tz)
+    assert issued is not None
+    return Ticket(
+        id=row["id"],
+        number=row["number"],
+        service=row["service"],
+        kind=TicketKind(row["kind"]),
+        business_day=dt.date.fromisoformat(row["business_day"]),
+        place=row["place"],
+        issued_at=issued,
+        channel=row["channel"],
+        state=TicketState(row["state"]),
+        target_window=row["target_window"],
+        window=row["window"],
+        call_count=row["call_count"],
+        called_at=_dt(row["called_at"], tz),
+        started_at=_dt(row["started_at"], tz),
+        finished_at=_dt(row["finished_at"], tz),
+        no_show_at=_dt(row["no_show_at"], tz),
+        closed_at=_dt(row["closed_at"], tz),
+        from_ticket=row["from_ticket"],
+        case=row["case_no"],
+        outcome=row["outcome"],
+        idempotency_key=row["idempotency_key"],
+        transfers=row["transfers"],
+    )
+
+
+def connect(path: str | Path, synchronous: str = "FULL") -> sqlite3.Connection:
+    conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+    conn.row_factory = sqlite3.Row
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute(f"PRAGMA synchronous = {'FULL' if synchronous == 'FULL' else 'NORMAL'}")
+    conn.execute("PRAGMA busy_timeout = 5000")
+    conn.execute("PRAGMA foreign_keys = ON")
+    return conn
+
+
+class Storage:
+    """Owns the database file for one running server."""
+
+    def __init__(self, path: str | Path, synchronous: str = "FULL") -> None:
+        self.path = Path(path)
+        self.synchronous = synchronous
+        self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self._writer: threading.Thread | None = None
+        self._conn: sqlite3.Connection | None = None
+        self._reader: concurrent.futures.ThreadPoolExecutor | None = None
+        self._read_conn: sqlite3.Connection | None = None
+
+    # -- life cycle --
+
+    def open(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._conn = connect(self.path, self.synchronous)
+        migrations.migrate(sqlite_utils.Database(self._conn))
+        self._read_conn = connect(self.path, self.synchronous)
+        self._reader = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="db-read")
+        self._writer = threading.Thread(target=self._write_loop, name="db-write", daemon=True)
+        self._writer.start()
+
+    def close(self) -> None:
+        if self._writer is not None:
+            self._queue.put(None)
+            self._writer.join()
+            self._writer = None
+        if self._reader is not None:
+            self._reader.shutdown(wait=True)
+            self._reader = None
+        for conn in (self._conn, self._read_conn):
+            if conn is not None:
+                conn.close()
+        self._conn = self._read_conn = None
+
+    # -- writing --
+
+    async def write(
+        self, op: Callable[[sqlite3.Connection], T], after: Callable[[], None] | None = None
+    ) -> T:
+        """Run `op` in the writer's next transaction; returns once it is committed.
+
+        `after` runs on the event loop right after the commit, in commit order, even
+        if the awaiting task was cancelled meanwhile (that is where events are
+        broadcast, so screens never see a change that was not kept).
+        """
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[T] = loop.create_future()
+        self._queue.put((op, future, after, loop))
+        return await future
+
+    def _write_loop(self) -> None:
+        conn = self._conn
+        assert conn is not None
+        while True:
+            first = self._queue.get()
+            if first is None:
+                return
+            batch = [first]
+            while len(batch) < MAX_BATCH:
+                try:
+                    item = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if item is None:
+                    self._queue.put(None)
+                    break
+                batch.append(item)
+            self._commit(conn, batch)
+
+    def _commit(self, conn: sqlite3.Connection, batch: list[Any]) -> None:
+        results: list[Any] = []
+        error: BaseException | None = None
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            results = [op(conn) for op, *_ in batch]
+            conn.execute("COMMIT")
+        except Exception as e:  # a failed batch is rolled back whole and reported to all
+            log.error("database write failed: %s", e)
+            error = StorageError(str(e))
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+        loop = batch[0][3]
+        loop.call_soon_threadsafe(_settle, batch, results, error)
+
+    # -- reading --
+
+    async def read(self, op: Callable[[sqlite3.Connection], T]) -> T:
+        assert self._reader is not None and self._read_conn is not None
+        conn = self._read_conn
+        return await asyncio.get_running_loop().run_in_executor(self._reader, op, conn)
+
+    def write_now(self, op: Callable[[sqlite3.Connection], T]) -> T:
+        """A write from a command-line tool, in its own transaction, waiting for any server."""
+        assert self._read_conn is not None
+        conn = self._read_conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            result = op(conn)
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+        return result
+
+    def read_now(self, op: Callable[[sqlite3.Connection], T]) -> T:
+        """A read at start-up, before the event loop serves anyone."""
+        assert self._read_conn is not None
+        return op(self._read_conn)
+
+
+def _settle(batch: list[Any], results: list[Any], error: BaseException | None) -> None:
+    for i, (_, future, after, _) in enumerate(batch):
+        if error is None and after is not None:
+            after()
+        if future.cancelled():
+            continue
+        if error is not None:
+            future.set_exception(error)
+        else:
+            future.set_result(results[i])
+
+
+# --- the writes and reads the hall needs ----------------------------------------------
+
+
+def save_changes(
+    tickets: Iterable[Ticket], windows: Iterable[Window], events: Sequence[EventRow]
+) -> Callable[[sqlite3.Connection], None]:
+    ticket_rows = [ticket_row(t) for t in tickets]
+    window_rows = [
+        (w.number, w.state.value, w.staff_id, w.pause_reason, _ts(w.changed_at)) for w in windows
+    ]
+    event_rows = [
+        (e.seq, e.type, e.at, e.ticket_id, e.number, e.window, e.body) for e in events
+    ]
+
+    def op(conn: sqlite3.Connection) -> None:
+        if ticket_rows:
+            conn.executemany(_UPSERT_TICKET, ticket_rows)
+        if window_rows:
+            conn.executemany(_UPSERT_WINDOW, window_rows)
+        if event_rows:
+            conn.executemany(_INSERT_EVENT, event_rows)
+
+    return op
+
+
+def load_tickets(conn: sqlite3.Connection, day: dt.date, tz: dt.tzinfo) -> list[Ticket]:
+    rows = conn.execute(
+        "SELECT * FROM tickets WHERE business_day = ? ORDER BY place", (day.isoformat(),)
+    )
+    return [ticket_from_row(r, tz) for r in rows]
+
+
+def load_open_tickets_before(conn: sqlite3.Connection, day: dt.date, tz: dt.tzinfo) -> list[Ticket]:
+    """Tickets of earlier days still open: the rollover closes them at start-up."""
+    rows = conn.execute(
+        "SELECT * FROM tickets WHERE business_day < ? AND state IN "
+        "('waiting', 'called', 'serving', 'no_show')",
+        (day.isoformat(),),
+    )
+    return [ticket_from_row(r, tz) for r in rows]
+
+
+def load_windows(conn: sqlite3.Connection) -> dict[int, tuple[WindowState, str | None, str | None]]:
+    rows = conn.execute("SELECT number, state, staff_id, pause_reason FROM windows")
+    return {r["number"]: (WindowState(r["state"]), r["staff_id"], r["pause_reason"]) for r in rows}
+
+
+def last_seq(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("SELECT coalesce(max(seq), 0) FROM events").fetchone()[0])
+
+
+def max_place(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("SELECT coalesce(max(place), 0) FROM tickets").fetchone()[0])
+
+
+def events_after(conn: sqlite3.Connection, seq: int, limit: int) -> list[tuple[int, str]]:
+    rows = conn.execute(
+        "SELECT seq, body FROM events WHERE seq > ? ORDER BY seq LIMIT ?", (seq, limit)
+    )
+    return [(r[0], r[1]) for r in rows]
+
+
+def recent_events(conn: sqlite3.Connection, types: Sequence[str], limit: int) -> list[str]:
+    marks = ", ".join("?" * len(types))
+    rows = conn.execute(
+        f"SELECT body FROM events WHERE type IN ({marks}) ORDER BY seq DESC LIMIT ?",
+        (*types, limit),
+    )
+    return [r[0] for r in reversed(rows.fetchall())]

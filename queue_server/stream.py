@@ -1,0 +1,114 @@
+"""The live event stream at `/api/ws?since=SEQ`.
+
+A client gets exactly the events it missed since `since` (or a snapshot when it gives
+none, or the gap is too old), then every event as it is committed. Each client has
+its own bounded outbox and sender task, so a slow screen never delays the others; a
+client that falls too far behind is disconnected and catches up by `since` when it
+reconnects. Idle streams carry a heartbeat so a dead screen is noticed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+import weakref
+
+from aiohttp import WSCloseCode, WSMsgType, web
+
+from onewindow import protocol as p
+from queue_server import storage as db
+from queue_server.service import HallService
+
+log = logging.getLogger(__name__)
+BACKLOG_LIMIT = 5000
+OUTBOX_LIMIT = 2000
+HEARTBEAT_S = 15.0
+
+
+class Client:
+    __slots__ = ("__weakref__", "outbox", "sent", "ws")
+
+    def __init__(self, ws: web.WebSocketResponse) -> None:
+        self.ws = ws
+        self.outbox: asyncio.Queue[tuple[int, str] | None] = asyncio.Queue(OUTBOX_LIMIT)
+        self.sent = 0  # the last seq this client has been sent
+
+
+class Hub:
+    def __init__(self, service: HallService, heartbeat_s: float = HEARTBEAT_S) -> None:
+        self.service = service
+        self.heartbeat_s = heartbeat_s
+        self.clients: weakref.WeakSet[Client] = weakref.WeakSet()
+
+    def publish(self, events: list[tuple[int, str]]) -> None:
+        """Hand committed events to every client's outbox, never waiting on one."""
+        for client in list(self.clients):
+            for item in events:
+                try:
+                    client.outbox.put_nowait(item)
+                except asyncio.QueueFull:
+                    log.warning("a stream client fell behind; disconnecting it to resume")
+                    self.clients.discard(client)
+                    with contextlib.suppress(asyncio.QueueFull):
+                        client.outbox.put_nowait(None)
+                    break
+
+    async def close_all(self) -> None:
+        for client in list(self.clients):
+            await client.ws.close(code=WSCloseCode.GOING_AWAY, message=b"server shutdown")
+
+    async def serve(self, request: web.Request, since: int | None) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse(compress=False, heartbeat=self.heartbeat_s * 2)
+        await ws.prepare(request)
+        client = Client(ws)
+        self.clients.add(client)  # first, so nothing committed from now on is missed
+        sender = asyncio.create_task(self._send(client, since))
+        try:
+            async for msg in ws:  # screens only listen; anything they send is ignored
+                if msg.type in (WSMsgType.ERROR, WSMsgType.CLOSE):
+                    break
+        finally:
+            self.clients.discard(client)
+            sender.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await sender
+        return ws
+
+    async def _send(self, client: Client, since: int | None) -> None:
+        ws = client.ws
+        try:
+            await self._catch_up(client, since)
+            while not ws.closed:
+                try:
+                    item = await asyncio.wait_for(client.outbox.get(), self.heartbeat_s)
+                except TimeoutError:
+                    beat = p.Heartbeat(seq=client.sent, at=self.service.clock.now())
+                    await ws.send_str(p.encode(beat).decode())
+                    continue
+                if item is None:
+                    await ws.close(code=WSCloseCode.TRY_AGAIN_LATER, message=b"fell behind")
+                    return
+                seq, body = item
+                if seq > client.sent:
+                    await ws.send_str(body)
+                    client.sent = seq
+        except (ConnectionError, RuntimeError) as e:
+            log.info("stream client gone: %s", e)
+            await ws.close()
+
+    async def _catch_up(self, client: Client, since: int | None) -> None:
+        svc = self.service
+        if since is not None and 0 <= since <= svc.seq:
+            missed = await svc.storage.read(lambda c: db.events_after(c, since, BACKLOG_LIMIT + 1))
+            if len(missed) <= BACKLOG_LIMIT:
+                client.sent = since
+                for seq, body in missed:
+                    await client.ws.send_str(body)
+                    client.sent = seq
+                return
+        state = svc.snapshot()
+        message = p.Snapshot(seq=state.seq, at=dt.datetime.now(svc.clock.tz), state=state)
+        await client.ws.send_str(p.encode(message).decode())
+        client.sent = state.seq
