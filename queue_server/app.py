@@ -11,7 +11,7 @@ from pathlib import Path
 from aiohttp import web
 
 from onewindow.config import Config
-from queue_server import api_hall, api_tickets, api_windows
+from queue_server import api_hall, api_tickets, api_windows, pages_display, pages_ticket
 from queue_server.errors import error_middleware
 from queue_server.keys import CONFIG, HUB, OPENAPI, SERVICE, SESSIONS
 from queue_server.routing import Routes
@@ -24,7 +24,14 @@ log = logging.getLogger(__name__)
 MAX_BODY = 64 * 1024
 TICK_S = 30.0
 VERSION = "0.1.0"
-ROUTE_TABLES: list[Routes] = [api_hall.routes, api_tickets.routes, api_windows.routes]
+ROUTE_TABLES: list[Routes] = [
+    api_hall.routes,
+    api_tickets.routes,
+    api_windows.routes,
+    pages_display.routes,
+    pages_ticket.routes,
+]
+STATIC = Path(__file__).with_name("static")
 
 
 def create_app(
@@ -43,6 +50,7 @@ def create_app(
     app[HUB] = hub
     for table in ROUTE_TABLES:
         table.install(app)
+    app.router.add_static("/static/", STATIC, append_version=True)
     app[OPENAPI] = _openapi(config)
     app.cleanup_ctx.append(_run_hall)
     return app

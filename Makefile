@@ -1,0 +1,41 @@
+# OneWindow 一窗通 — the two commands are `make demo` and `make test`.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+CONFIG ?= config.toml
+PORT ?= 8080
+
+.PHONY: setup demo test bench lint format system-packages clean
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@
+
+# Debian packages the browser tests and the demo use (Chromium, CJK fonts, speech).
+system-packages:
+	@sh scripts/system-packages.sh
+
+demo: setup
+	@$(BIN)/python -m onewindow.cli demo --config $(CONFIG) --port $(PORT)
+
+test: setup system-packages
+	$(BIN)/python -m pytest -q
+
+bench: setup
+	$(BIN)/python -m bench
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+format: setup
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
