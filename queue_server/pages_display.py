@@ -1,7 +1,122 @@
-"""Browser pages served by the hall server (filled in by its feature)."""
+"""The hall screen (`/display/hall`) and the window screen (`/display/window/<n>`).
+
+A TV opens the page once with its device token in the URL and keeps it open for days.
+The server only hands out the HTML shell with what the page needs inline — the
+screen strings of both languages from the catalogue, the window number, and a fault
+(missing or wrong token, unknown window) to show instead of a blank screen. The page's
+own JS then reads `/api/state` and follows `/api/ws` with the same token.
+"""
 
 from __future__ import annotations
 
-from queue_server.routing import Routes
+import hashlib
+import html
+import json
+from functools import cache
+from pathlib import Path
+
+from aiohttp import web
+
+from onewindow import i18n
+from queue_server.keys import SERVICE, SESSIONS
+from queue_server.routing import Call, Routes
 
 routes = Routes()
+PAGES = Path(__file__).with_name("static") / "display"
+PAGE_QUERY = {
+    "token": "the screen's device token",
+    "lang": "zh, en or both: overrides the hall's [display].language",
+    "voice": "1 or 0: announce calls (hall screen: on, window screen: off by default)",
+}
+
+
+@routes.add(
+    "GET", "/display/hall", summary="Hall screen: latest calls, waiting per service (HTML)",
+    tag="pages", answers={200: None}, allow=None, query=PAGE_QUERY,
+)  # fmt: skip
+async def hall_page(request: web.Request, call: Call) -> web.Response:
+    return _page(request, "hall", None)
+
+
+@routes.add(
+    "GET", "/display/window/{n}", summary="Window screen: the number served there (HTML)",
+    tag="pages", answers={200: None}, allow=None, query=PAGE_QUERY,
+)  # fmt: skip
+async def window_page(request: web.Request, call: Call) -> web.Response:
+    raw = request.match_info["n"]
+    number = int(raw) if raw.isdigit() and len(raw) <= 4 else None
+    if number is None or number not in request.app[SERVICE].hall.windows:
+        return _page(request, "window", number, fault="unknown_window", shown=raw[:8])
+    return _page(request, "window", number)
+
+
+def _page(
+    request: web.Request, kind: str, window: int | None, *, fault: str | None = None,
+    shown: str = "",
+) -> web.Response:  # fmt: skip
+    status = 200
+    if fault is not None:
+        status = 404
+    elif request.query.get("token", "") == "":
+        fault, status = "token_missing", 401
+    elif request.app[SESSIONS].identify(request) is None:
+        fault, status = "token_wrong", 401
+    boot = {
+        "page": kind,
+        "window": window,
+        "shown": shown or (str(window) if window is not None else ""),
+        "fault": fault,
+        "lang": request.query.get("lang", ""),
+        "voice": request.query.get("voice", ""),
+        "strings": {lang: screen_strings(lang) for lang in i18n.LANGUAGES},
+    }
+    page = _template(kind).replace("__BOOT__", _inline_json(boot))
+    if fault is not None:
+        # Written into the page itself, so the message shows even before (or without) JS.
+        lines = [i18n.text(f"display.{fault}", lang, window=boot["shown"]) for lang in ("zh", "en")]
+        shown = "".join(f"<p>{html.escape(line)}</p>" for line in lines)
+        page = page.replace('<div id="fault" hidden></div>', f'<div id="fault">{shown}</div>')
+    return web.Response(
+        status=status,
+        text=page,
+        content_type="text/html",
+        # The shell is tiny and must follow upgrades; the versioned assets may be cached.
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+def screen_strings(lang: str) -> dict[str, str]:
+    """The `display.*` strings of one language, without the area prefix."""
+    return {
+        key.removeprefix("display."): value
+        for key, value in i18n.catalogue(lang).items()
+        if key.startswith("display.")
+    }
+
+
+def _inline_json(data: object) -> str:
+    # `<` escaped so no catalogue string can close the <script> element.
+    return json.dumps(data, ensure_ascii=False).replace("<", "\\u003c")
+
+
+@cache
+def _template(kind: str) -> str:
+    text = (PAGES / f"{kind}.html").read_text(encoding="utf-8")
+    return text.replace("__IMPORTMAP__", _import_map()).replace("__V__", asset_version())
+
+
+def _import_map() -> str:
+    """Versioned URLs for the modules the page scripts import by relative path."""
+    base = "/static/display/"
+    imports = {base + p.name: f"{base}{p.name}?v={asset_version()}" for p in PAGES.glob("*.js")}
+    return f'<script type="importmap">{json.dumps({"imports": imports})}</script>'
+
+
+@cache
+def asset_version() -> str:
+    """A hash of the page assets, so a screen never runs a stale cached script."""
+    digest = hashlib.sha256()
+    for path in sorted(PAGES.iterdir()):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:10]
