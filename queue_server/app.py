@@ -53,7 +53,13 @@ def create_app(
     app.router.add_static("/static/", STATIC, append_version=True)
     app[OPENAPI] = _openapi(config)
     app.cleanup_ctx.append(_run_hall)
+    app.on_shutdown.append(_close_streams)
     return app
+
+
+async def _close_streams(app: web.Application) -> None:
+    """Open screens are told to go (and resume) before shutdown waits on handlers."""
+    await app[HUB].close_all()
 
 
 def _openapi(config: Config) -> dict[str, object]:
