@@ -15,6 +15,8 @@ from collections.abc import Sequence
 # (module, description) of every part that adds subcommands.
 PARTS = [
     ("queue_server.cli", "server and staff"),
+    ("intake_tui.cli", "clerk terminal"),
+    ("ticket_printer.cli", "ticket kiosk and printing"),
 ]
 
 
