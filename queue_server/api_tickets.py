@@ -13,7 +13,7 @@ from queue_server.auth import Principal
 from queue_server.errors import ApiError
 from queue_server.keys import SERVICE
 from queue_server.routing import STAFF, SUPERVISORS, Call, Handler, Routes, answer
-from queue_server.views import live_ticket_view
+from queue_server.views import live_ticket_view, ticket_view
 
 routes = Routes()
 _KEY = re.compile(r"^[\x21-\x7e]{1,128}$")
@@ -28,8 +28,10 @@ def _channel(principal: Principal, asked: str | None) -> str:
     return "guide" if principal.role == "guide" else "window"
 
 
-def _issued(events: list[r.Event]) -> r.Ticket:
-    return next(e.ticket for e in events if isinstance(e, r.TicketIssued))
+def _issued(events: list[r.Event]) -> p.TicketView:
+    """The new ticket as the issue event saw it (its place in line is already known)."""
+    event = next(e for e in events if isinstance(e, r.TicketIssued))
+    return ticket_view(event.ticket, event.people_ahead, event.estimated_wait_s)
 
 
 @routes.add(
@@ -61,9 +63,7 @@ async def issue_ticket(request: web.Request, call: Call) -> web.Response:
         if ticket is not None:
             return answer(live_ticket_view(svc.hall, ticket), 200)
     command = r.IssueTicket(body.service, kind, _channel(principal, body.channel), body.window, scoped)
-    events = await svc.run(command)
-    ticket = _issued(events)
-    return answer(live_ticket_view(svc.hall, svc.hall.tickets.get(ticket.id, ticket)), 201)
+    return answer(_issued(await svc.run(command)), 201)
 
 
 @routes.add(
@@ -83,9 +83,7 @@ async def issue_special(request: web.Request, call: Call) -> web.Response:
     command = r.IssueSpecial(
         body.from_ticket, body.service, body.window, body.case, principal.window, channel
     )
-    events = await svc.run(command)
-    ticket = _issued(events)
-    return answer(live_ticket_view(svc.hall, svc.hall.tickets.get(ticket.id, ticket)), 201)
+    return answer(_issued(await svc.run(command)), 201)
 
 
 @routes.add(

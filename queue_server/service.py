@@ -9,6 +9,7 @@ events are broadcast only after it, so nothing anyone saw can be lost by a crash
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 from collections import deque
@@ -76,6 +77,8 @@ class HallService:
         self.seq = 0
         self.calls: deque[p.CallView] = deque(maxlen=max(20, config.display.recent_calls))
         self._publish = publish
+        self._queue_note_due = False
+        self._background: set[asyncio.Future[None]] = set()
 
     # -- start-up --
 
@@ -141,6 +144,37 @@ class HallService:
         return events
 
     async def save(self, events: Iterable[r.Event], now: dt.datetime) -> None:
+        """Persist `events`; `queue.changed` is coalesced to one per turn of the loop.
+
+        Under load many tickets are issued and called in the same instant; screens
+        need the waiting counts after them, not one message per ticket.
+        """
+        events = list(events)
+        kept = [e for e in events if not isinstance(e, r.QueueChanged)]
+        if len(kept) != len(events):
+            self._note_queue_soon()
+        if kept:
+            await self._save(kept, now)
+
+    def _note_queue_soon(self) -> None:
+        if not self._queue_note_due:
+            self._queue_note_due = True
+            asyncio.get_running_loop().call_soon(self._note_queue)
+
+    def _note_queue(self) -> None:
+        self._queue_note_due = False
+        event = r.QueueChanged(self.hall.waiting_counts())
+        task = asyncio.ensure_future(self._save_quietly([event]))
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def _save_quietly(self, events: list[r.Event]) -> None:
+        try:
+            await self._save(events, self.clock.now())
+        except db.StorageError:
+            pass  # already logged; the state was reloaded
+
+    async def _save(self, events: Iterable[r.Event], now: dt.datetime) -> None:
         tickets: dict[str, r.Ticket] = {}
         windows: dict[int, r.Window] = {}
         rows: list[db.EventRow] = []

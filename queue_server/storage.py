@@ -1,9 +1,9 @@
 """The one door to SQLite: migrations, a group-commit writer and readers.
 
-All writes go through one writer thread. It takes every write that is waiting, runs
-them in one `BEGIN IMMEDIATE` transaction and commits once, so concurrent requests
-share one fsync ("group commit"); no request is answered before its commit returns.
-Reads run on their own connection (WAL lets them proceed beside the writer).
+All writes go through one writer connection. Every write that is waiting runs in one
+`BEGIN IMMEDIATE` transaction that commits once, so concurrent requests share one
+fsync ("group commit"); no request is answered before its commit returns. Reads run
+on their own connection and thread (WAL lets them proceed beside the writer).
 """
 
 from __future__ import annotations
@@ -12,9 +12,7 @@ import asyncio
 import concurrent.futures
 import datetime as dt
 import logging
-import queue
 import sqlite3
-import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -126,11 +124,12 @@ class Storage:
     def __init__(self, path: str | Path, synchronous: str = "FULL") -> None:
         self.path = Path(path)
         self.synchronous = synchronous
-        self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
-        self._writer: threading.Thread | None = None
         self._conn: sqlite3.Connection | None = None
-        self._reader: concurrent.futures.ThreadPoolExecutor | None = None
         self._read_conn: sqlite3.Connection | None = None
+        self._pending: list[_Write] = []
+        self._flushing = False
+        self._committer: concurrent.futures.ThreadPoolExecutor | None = None
+        self._reader: concurrent.futures.ThreadPoolExecutor | None = None
 
     # -- life cycle --
 
@@ -139,29 +138,25 @@ class Storage:
         self._conn = connect(self.path, self.synchronous)
         migrations.migrate(sqlite_utils.Database(self._conn))
         self._read_conn = connect(self.path, self.synchronous)
+        self._committer = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="db-commit")
         self._reader = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="db-read")
-        self._writer = threading.Thread(target=self._write_loop, name="db-write", daemon=True)
-        self._writer.start()
 
     def close(self) -> None:
-        if self._writer is not None:
-            self._queue.put(None)
-            self._writer.join()
-            self._writer = None
-        if self._reader is not None:
-            self._reader.shutdown(wait=True)
-            self._reader = None
+        for pool in (self._committer, self._reader):
+            if pool is not None:
+                pool.shutdown(wait=True)
+        self._committer = self._reader = None
         for conn in (self._conn, self._read_conn):
             if conn is not None:
                 conn.close()
         self._conn = self._read_conn = None
 
-    # -- writing --
+    # -- writing: group commit --
 
     async def write(
         self, op: Callable[[sqlite3.Connection], T], after: Callable[[], None] | None = None
     ) -> T:
-        """Run `op` in the writer's next transaction; returns once it is committed.
+        """Run `op` in the next group transaction; returns once it is committed.
 
         `after` runs on the event loop right after the commit, in commit order, even
         if the awaiting task was cancelled meanwhile (that is where events are
@@ -169,42 +164,38 @@ class Storage:
         """
         loop = asyncio.get_running_loop()
         future: asyncio.Future[T] = loop.create_future()
-        self._queue.put((op, future, after, loop))
+        self._pending.append(_Write(op, future, after))
+        if not self._flushing:
+            self._flushing = True
+            # Let every request already in this turn of the loop join the batch.
+            loop.call_soon(lambda: asyncio.ensure_future(self._flush()))
         return await future
 
-    def _write_loop(self) -> None:
+    async def _flush(self) -> None:
+        """Commit batches until nothing waits: the statements run here on the loop
+        (they only touch SQLite's page cache), the COMMIT with its fsync runs on a
+        thread, so the loop keeps serving while the disk works and a whole batch of
+        requests shares one fsync."""
         conn = self._conn
-        assert conn is not None
-        while True:
-            first = self._queue.get()
-            if first is None:
-                return
-            batch = [first]
-            while len(batch) < MAX_BATCH:
-                try:
-                    item = self._queue.get_nowait()
-                except queue.Empty:
-                    break
-                if item is None:
-                    self._queue.put(None)
-                    break
-                batch.append(item)
-            self._commit(conn, batch)
-
-    def _commit(self, conn: sqlite3.Connection, batch: list[Any]) -> None:
-        results: list[Any] = []
-        error: BaseException | None = None
+        assert conn is not None and self._committer is not None
+        loop = asyncio.get_running_loop()
         try:
-            conn.execute("BEGIN IMMEDIATE")
-            results = [op(conn) for op, *_ in batch]
-            conn.execute("COMMIT")
-        except Exception as e:  # a failed batch is rolled back whole and reported to all
-            log.error("database write failed: %s", e)
-            error = StorageError(str(e))
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-        loop = batch[0][3]
-        loop.call_soon_threadsafe(_settle, batch, results, error)
+            while self._pending:
+                batch, self._pending = self._pending[:MAX_BATCH], self._pending[MAX_BATCH:]
+                results: list[Any] = []
+                error: BaseException | None = None
+                try:
+                    conn.execute("BEGIN IMMEDIATE")
+                    results = [w.op(conn) for w in batch]
+                    await loop.run_in_executor(self._committer, conn.execute, "COMMIT")
+                except Exception as e:  # a failed batch is rolled back whole, for all
+                    log.error("database write failed: %s", e)
+                    error = StorageError(str(e))
+                    if conn.in_transaction:
+                        conn.execute("ROLLBACK")
+                _settle(batch, results, error)
+        finally:
+            self._flushing = False
 
     # -- reading --
 
@@ -232,16 +223,23 @@ class Storage:
         return op(self._read_conn)
 
 
-def _settle(batch: list[Any], results: list[Any], error: BaseException | None) -> None:
-    for i, (_, future, after, _) in enumerate(batch):
-        if error is None and after is not None:
-            after()
-        if future.cancelled():
+@dataclass(frozen=True)
+class _Write:
+    op: Callable[[sqlite3.Connection], Any]
+    future: asyncio.Future[Any]
+    after: Callable[[], None] | None
+
+
+def _settle(batch: list[_Write], results: list[Any], error: BaseException | None) -> None:
+    for i, w in enumerate(batch):
+        if error is None and w.after is not None:
+            w.after()
+        if w.future.cancelled():
             continue
         if error is not None:
-            future.set_exception(error)
+            w.future.set_exception(error)
         else:
-            future.set_result(results[i])
+            w.future.set_result(results[i])
 
 
 # --- the writes and reads the hall needs ----------------------------------------------

@@ -13,7 +13,6 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
-import weakref
 
 from aiohttp import WSCloseCode, WSMsgType, web
 
@@ -28,7 +27,7 @@ HEARTBEAT_S = 15.0
 
 
 class Client:
-    __slots__ = ("__weakref__", "outbox", "sent", "ws")
+    __slots__ = ("outbox", "sent", "ws")
 
     def __init__(self, ws: web.WebSocketResponse) -> None:
         self.ws = ws
@@ -40,7 +39,7 @@ class Hub:
     def __init__(self, service: HallService, heartbeat_s: float = HEARTBEAT_S) -> None:
         self.service = service
         self.heartbeat_s = heartbeat_s
-        self.clients: weakref.WeakSet[Client] = weakref.WeakSet()
+        self.clients: set[Client] = set()
 
     def publish(self, events: list[tuple[int, str]]) -> None:
         """Hand committed events to every client's outbox, never waiting on one."""
