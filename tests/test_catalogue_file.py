@@ -3,6 +3,7 @@ reported with the file, the line, the field and the value, in Chinese and Englis
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -268,3 +269,12 @@ def test_csv_errors_name_the_line(text: str, line: int, fragment: str) -> None:
 
 def test_blank_csv_rows_are_skipped() -> None:
     assert len(parse_csv(CSV_HEADER + "\n" + CSV_ROW + ",,,\n")) == 1
+
+
+def test_the_maintainers_guide_examples_load() -> None:
+    guide = (Path(__file__).parent.parent / "docs" / "catalogue.md").read_text(encoding="utf-8")
+    toml_example = re.search(r"```toml\n(\[\[items\]\].*?)```", guide, re.S)
+    csv_example = re.search(r"```csv\n(.*?)```", guide, re.S)
+    assert toml_example and csv_example
+    assert parse_toml(toml_example[1], services=HALL_SERVICES).items[0].mode == "consult_first"
+    assert parse_csv(csv_example[1], services=HALL_SERVICES).items[0].immediate
