@@ -287,13 +287,13 @@ Event = (
 )
 StreamMessage = Event | Snapshot | Heartbeat
 
-EVENT_TYPES: tuple[type[EventBase], ...] = Event.__args__  # type: ignore[attr-defined]
+EVENT_TYPES: tuple[type[EventBase], ...] = Event.__args__
 
 # --- encoding and decoding, here and nowhere else -------------------------------------
 
 _encoder = msgspec.json.Encoder()
-_stream_decoder = msgspec.json.Decoder(StreamMessage)
-_event_decoder = msgspec.json.Decoder(Event)
+_stream_decoder: msgspec.json.Decoder[StreamMessage] = msgspec.json.Decoder(StreamMessage)
+_event_decoder: msgspec.json.Decoder[Event] = msgspec.json.Decoder(Event)
 
 
 def encode(obj: Any) -> bytes:

@@ -29,9 +29,9 @@ HEARTBEAT_S = 15.0
 class Client:
     __slots__ = ("outbox", "sent", "ws")
 
-    def __init__(self, ws: web.WebSocketResponse) -> None:
+    def __init__(self, ws: web.WebSocketResponse, outbox_limit: int) -> None:
         self.ws = ws
-        self.outbox: asyncio.Queue[tuple[int, str] | None] = asyncio.Queue(OUTBOX_LIMIT)
+        self.outbox: asyncio.Queue[tuple[int, str] | None] = asyncio.Queue(outbox_limit)
         self.sent = 0  # the last seq this client has been sent
 
 
@@ -39,6 +39,7 @@ class Hub:
     def __init__(self, service: HallService, heartbeat_s: float = HEARTBEAT_S) -> None:
         self.service = service
         self.heartbeat_s = heartbeat_s
+        self.outbox_limit = OUTBOX_LIMIT
         self.clients: set[Client] = set()
 
     def publish(self, events: list[tuple[int, str]]) -> None:
@@ -61,7 +62,7 @@ class Hub:
     async def serve(self, request: web.Request, since: int | None) -> web.WebSocketResponse:
         ws = web.WebSocketResponse(compress=False, heartbeat=self.heartbeat_s * 2)
         await ws.prepare(request)
-        client = Client(ws)
+        client = Client(ws, self.outbox_limit)
         self.clients.add(client)  # first, so nothing committed from now on is missed
         sender = asyncio.create_task(self._send(client, since))
         try:
