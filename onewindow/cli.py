@@ -15,6 +15,7 @@ from collections.abc import Sequence
 # (module, description) of every part that adds subcommands.
 PARTS = [
     ("queue_server.cli", "server and staff"),
+    ("onewindow.demo", "the sample hall"),
     ("intake_tui.cli", "clerk terminal"),
     ("ticket_printer.cli", "ticket kiosk and printing"),
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import datetime as dt
 
 from aiohttp import web
@@ -12,8 +13,13 @@ from queue_server.errors import ApiError
 from queue_server.rules import CloseWindow, OpenWindow
 from queue_server.service import HallService
 
-# A fixed salt/hash pair so that an unknown staff id costs as much time as a known one.
-_DUMMY = auth.hash_pin("0000", b"onewindow-dummy!")
+_DUMMY_SALT = b"onewindow-dummy!"
+
+
+@functools.cache
+def _dummy_hash() -> bytes:
+    """A hash to check unknown staff ids against, so they cost as much time as known ones."""
+    return auth.hash_pin("0000", _DUMMY_SALT)[1]
 
 
 class Sessions:
@@ -49,7 +55,7 @@ class Sessions:
         now = svc.clock.now()
         record = await svc.storage.read(lambda c: auth.get_staff(c, staff_id))
         if record is None:
-            await asyncio.to_thread(auth.pin_matches, pin, *_DUMMY)
+            await asyncio.to_thread(auth.pin_matches, pin, _DUMMY_SALT, _dummy_hash())
             raise ApiError(401, "bad_credentials")
         if record.disabled:
             raise ApiError(403, "account_disabled")
