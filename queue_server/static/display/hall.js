@@ -45,6 +45,7 @@ function render(model, langs, clock, newest) {
 }
 
 function renderHero(call, lang, other, newest) {
+  el('hero-label').textContent = t(lang, call && call.call_count > 1 ? 'recall_mark' : 'hall_title');
   if (!call) {
     el('hero-number').textContent = '—';
     el('hero-sentence').textContent = t(lang, 'no_calls');
@@ -54,8 +55,7 @@ function renderHero(call, lang, other, newest) {
   const values = { number: call.number, window: call.window };
   el('hero-number').textContent = call.number;
   el('hero-sentence').textContent = t(lang, 'call_sentence', values);
-  const again = call.call_count > 1 ? t(lang, 'recall_mark') : '';
-  el('hero-sub').textContent = other ? t(other, 'call_sentence', values) : again;
+  el('hero-sub').textContent = other ? t(other, 'call_sentence', values) : '';
   if (newest) {
     restartClass(el('hero'), 'flash');
     clearTimeout(flashTimer);
