@@ -1,0 +1,182 @@
+"""Websocket events: each carries the hall-wide `seq` and the time it happened."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import msgspec
+from msgspec import Struct
+
+from onewindow.protocol.base import WindowStateName
+from onewindow.protocol.intake import CaseStateName
+from onewindow.protocol.queue import StateSnapshot, TicketView
+
+# --- websocket events -----------------------------------------------------------------
+
+
+class EventBase(Struct, frozen=True, tag_field="type", omit_defaults=False):
+    seq: int
+    at: dt.datetime
+
+
+class TicketEventBase(EventBase, frozen=True):
+    number: str
+    service: str
+    ticket: TicketView
+    window: int | None = None
+
+
+class TicketIssued(TicketEventBase, frozen=True, tag="ticket.issued"):
+    pass
+
+
+class TicketCalled(TicketEventBase, frozen=True, tag="ticket.called"):
+    call_count: int = 1
+
+
+class TicketRecalled(TicketEventBase, frozen=True, tag="ticket.recalled"):
+    call_count: int = 2
+
+
+class TicketStarted(TicketEventBase, frozen=True, tag="ticket.started"):
+    pass
+
+
+class TicketFinished(TicketEventBase, frozen=True, tag="ticket.finished"):
+    pass
+
+
+class TicketNoShow(TicketEventBase, frozen=True, tag="ticket.no_show"):
+    pass
+
+
+class TicketReinstated(TicketEventBase, frozen=True, tag="ticket.reinstated"):
+    pass
+
+
+class TicketTransferred(TicketEventBase, frozen=True, tag="ticket.transferred"):
+    from_service: str = ""
+    from_window: int | None = None
+
+
+class TicketCancelled(TicketEventBase, frozen=True, tag="ticket.cancelled"):
+    pass
+
+
+class TicketExpired(TicketEventBase, frozen=True, tag="ticket.expired"):
+    pass
+
+
+class WindowEventBase(EventBase, frozen=True):
+    window: int
+    state: WindowStateName
+    staff_id: str | None = None
+    reason: str | None = None
+
+
+class WindowOpened(WindowEventBase, frozen=True, tag="window.opened"):
+    pass
+
+
+class WindowPaused(WindowEventBase, frozen=True, tag="window.paused"):
+    pass
+
+
+class WindowResumed(WindowEventBase, frozen=True, tag="window.resumed"):
+    pass
+
+
+class WindowClosed(WindowEventBase, frozen=True, tag="window.closed"):
+    pass
+
+
+class QueueChanged(EventBase, frozen=True, tag="queue.changed"):
+    waiting: dict[str, int]
+
+
+class CaseEventBase(EventBase, frozen=True):
+    """A case moved; it names the case and the item, never the applicant."""
+
+    case_id: str
+    case_no: str | None
+    item: str
+    service: str
+    state: CaseStateName
+    window: int | None = None
+    deadline: dt.date | None = None
+
+
+class CaseAccepted(CaseEventBase, frozen=True, tag="case.accepted"):
+    pass
+
+
+class CaseReturned(CaseEventBase, frozen=True, tag="case.returned"):
+    missing: list[str] = msgspec.field(default_factory=list)
+
+
+class CaseApproved(CaseEventBase, frozen=True, tag="case.approved"):
+    pass
+
+
+class CaseRejected(CaseEventBase, frozen=True, tag="case.rejected"):
+    pass
+
+
+class CaseIssued(CaseEventBase, frozen=True, tag="case.issued"):
+    pass
+
+
+class CaseWarning(CaseEventBase, frozen=True, tag="case.warning"):
+    remaining_workdays: int = 0
+
+
+class CaseOverdue(CaseEventBase, frozen=True, tag="case.overdue"):
+    pass
+
+
+class RatingReceived(EventBase, frozen=True, tag="rating.received"):
+    rating_id: int
+    number: str
+    service: str
+    window: int | None
+    score: int
+
+
+class Snapshot(EventBase, frozen=True, tag="snapshot"):
+    """First message of a stream whose `since` is absent or too old."""
+
+    state: StateSnapshot
+
+
+class Heartbeat(EventBase, frozen=True, tag="heartbeat"):
+    """Sent when the stream is idle; `seq` is the last event's, so a client can check it."""
+
+
+Event = (
+    TicketIssued
+    | TicketCalled
+    | TicketRecalled
+    | TicketStarted
+    | TicketFinished
+    | TicketNoShow
+    | TicketReinstated
+    | TicketTransferred
+    | TicketCancelled
+    | TicketExpired
+    | WindowOpened
+    | WindowPaused
+    | WindowResumed
+    | WindowClosed
+    | QueueChanged
+    | CaseAccepted
+    | CaseReturned
+    | CaseApproved
+    | CaseRejected
+    | CaseIssued
+    | CaseWarning
+    | CaseOverdue
+    | RatingReceived
+)
+StreamMessage = Event | Snapshot | Heartbeat
+
+EVENT_TYPES: tuple[type[EventBase], ...] = Event.__args__
