@@ -92,21 +92,27 @@ class Printer:
             paper_low = False
             if self._answers_status is not False:
                 paper_low = self._paper(sock, before=True)
-            sock.sendall(data)
+            if not self._answers_status:
+                sock.sendall(data)
+                self.last_bytes = data
+                return paper_low, False
+            # One write for the slip and the status request after it: two small writes
+            # in a row would wait out the peer's delayed ACK (Nagle), ~40 ms a ticket.
+            sock.sendall(data + DLE_EOT_PAPER)
             self.last_bytes = data
-            if self._answers_status:
-                self._paper(sock, before=False)
-                return paper_low, True
-            return paper_low, False
+            self._paper(sock, before=False, asked=True)
+            return paper_low, True
         finally:
             device.close()
 
-    def _paper(self, sock: object, *, before: bool) -> bool:
-        """Ask the paper sensor; raises on an empty roll or a dropped link."""
+    def _paper(self, sock: object, *, before: bool, asked: bool = False) -> bool:
+        """Ask the paper sensor (unless `asked` already); raises on an empty roll or a
+        dropped link."""
         import socket
 
         assert isinstance(sock, socket.socket)
-        sock.sendall(DLE_EOT_PAPER)
+        if not asked:
+            sock.sendall(DLE_EOT_PAPER)
         try:
             reply = sock.recv(1)
         except TimeoutError:
