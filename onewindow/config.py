@@ -127,6 +127,13 @@ class CatalogueConfig:
 
 
 @dataclass(frozen=True)
+class CasesConfig:
+    warning_days: int = 2  # working days before the deadline that a case is warned
+    progress_attempts: int = 10  # wrong progress queries allowed per address ...
+    progress_window_minutes: float = 10.0  # ... in this many minutes
+
+
+@dataclass(frozen=True)
 class Config:
     server: ServerConfig
     hall: HallConfig
@@ -138,6 +145,7 @@ class Config:
     kiosk: KioskConfig = field(default_factory=KioskConfig)
     display: DisplayConfig = field(default_factory=DisplayConfig)
     catalogue: CatalogueConfig = field(default_factory=CatalogueConfig)
+    cases: CasesConfig = field(default_factory=CasesConfig)
     holidays: tuple[dt.date, ...] = ()
     workdays: tuple[dt.date, ...] = ()
     base_dir: Path = Path(".")
@@ -357,6 +365,7 @@ def parse_config(data: Mapping[str, Any], base_dir: Path = Path(".")) -> Config:
             "calling.special_prefix", special_prefix, "应为未被业务占用的大写字母 must be unused"
         )
     kiosk, display, holidays = root.sub("kiosk"), root.sub("display"), root.sub("holidays")
+    cases = root.sub("cases")
     return Config(
         server=_server(root.sub("server")),
         hall=_hall(root.sub("hall")),
@@ -381,6 +390,11 @@ def parse_config(data: Mapping[str, Any], base_dir: Path = Path(".")) -> Config:
             voice_command=display.get("voice_command", str, ""),
         ),
         catalogue=CatalogueConfig(file=root.sub("catalogue").get("file", str, "")),
+        cases=CasesConfig(
+            warning_days=cases.positive("warning_days", int, 2, zero_ok=True),
+            progress_attempts=cases.positive("progress_attempts", int, 10),
+            progress_window_minutes=cases.positive("progress_window_minutes", float, 10.0),
+        ),
         holidays=_parse_dates(holidays, "dates"),
         workdays=_parse_dates(holidays, "workdays"),
         base_dir=base_dir,

@@ -11,7 +11,7 @@ from onewindow import protocol as p
 from queue_server import rules as r
 from queue_server.auth import Principal
 from queue_server.errors import ApiError
-from queue_server.keys import SERVICE
+from queue_server.keys import INTAKE, SERVICE
 from queue_server.routing import STAFF, SUPERVISORS, Call, Handler, Routes, answer
 from queue_server.views import live_ticket_view, ticket_view
 
@@ -80,8 +80,13 @@ async def issue_special(request: web.Request, call: Call) -> web.Response:
     if not principal.supervises and (desk is None or desk.role not in SPECIAL_ISSUERS):
         raise ApiError(403, "kind_not_allowed")
     channel = "guide" if desk is None or desk.role == "guide" else "window"
+    service, case_id = body.service, None
+    if body.case is not None:
+        # The pre-checked case decides where the visitor goes next, unless told otherwise.
+        case = await request.app[INTAKE].case(body.case)
+        service, case_id = service or case.service, case.id
     command = r.IssueSpecial(
-        body.from_ticket, body.service, body.window, body.case, principal.window, channel
+        body.from_ticket, service, body.window, case_id, principal.window, channel
     )
     return answer(_issued(await svc.run(command)), 201)
 

@@ -11,9 +11,24 @@ from pathlib import Path
 from aiohttp import web
 
 from onewindow.config import Config
-from queue_server import api_hall, api_tickets, api_windows, pages_display, pages_ticket
+from onewindow.catalogue import Catalogue
+from onewindow.catalogue_file import load_catalogue
+from onewindow.workdays import WorkCalendar
+from queue_server import (
+    api_cases,
+    api_hall,
+    api_ratings,
+    api_tickets,
+    api_windows,
+    pages_display,
+    pages_intake,
+    pages_ticket,
+)
+from queue_server.cases import CaseRules
+from queue_server.intake import Intake
+from queue_server.ratings import Ratings
 from queue_server.errors import error_middleware
-from queue_server.keys import CONFIG, HUB, OPENAPI, SERVICE, SESSIONS
+from queue_server.keys import CONFIG, HUB, INTAKE, OPENAPI, RATINGS, SERVICE, SESSIONS
 from queue_server.routing import Routes
 from queue_server.service import Clock, HallService
 from queue_server.sessions import Sessions
@@ -28,8 +43,11 @@ ROUTE_TABLES: list[Routes] = [
     api_hall.routes,
     api_tickets.routes,
     api_windows.routes,
+    api_cases.routes,
+    api_ratings.routes,
     pages_display.routes,
     pages_ticket.routes,
+    pages_intake.routes,
 ]
 STATIC = Path(__file__).with_name("static")
 
@@ -48,6 +66,10 @@ def create_app(
     app[SERVICE] = service
     app[SESSIONS] = Sessions(service)
     app[HUB] = hub
+    calendar = WorkCalendar(config.holidays, config.workdays)
+    rules = CaseRules(calendar, config.cases.warning_days)
+    app[INTAKE] = Intake(service, load_hall_catalogue(config), rules)
+    app[RATINGS] = Ratings(service)
     for table in ROUTE_TABLES:
         table.install(app)
     app.router.add_static("/static/", STATIC, append_version=True)
@@ -55,6 +77,14 @@ def create_app(
     app.cleanup_ctx.append(_run_hall)
     app.on_shutdown.append(_close_streams)
     return app
+
+
+def load_hall_catalogue(config: Config) -> Catalogue:
+    """The catalogue named by `[catalogue] file` (raises `CatalogueError` naming the line)."""
+    if not config.catalogue.file:
+        return Catalogue([])
+    codes = [s.code for s in config.services]
+    return load_catalogue(config.resolve(config.catalogue.file), codes)
 
 
 async def _close_streams(app: web.Application) -> None:
@@ -73,9 +103,11 @@ async def _run_hall(app: web.Application) -> AsyncIterator[None]:
     service, sessions, hub = app[SERVICE], app[SESSIONS], app[HUB]
     service.storage.open()
     start_events = service.load(sessions.load())
+    app[INTAKE].load()
+    app[RATINGS].load()
     if start_events:
         await service.save(start_events, service.clock.now())
-    ticker = asyncio.create_task(_tick(service, sessions))
+    ticker = asyncio.create_task(_tick(app))
     yield
     ticker.cancel()
     with contextlib.suppress(asyncio.CancelledError):
@@ -84,14 +116,20 @@ async def _run_hall(app: web.Application) -> AsyncIterator[None]:
     service.storage.close()
 
 
-async def _tick(service: HallService, sessions: Sessions) -> None:
-    """The day rollover happens on time even when nobody issues a command."""
+async def _tick(app: web.Application) -> None:
+    """The day rollover and the case deadlines happen on time without any request."""
     while True:
         await asyncio.sleep(TICK_S)
-        day = service.hall.day
-        try:
-            await service.tick()
-        except StorageError:
-            continue
+        await tick_once(app)
+
+
+async def tick_once(app: web.Application) -> None:
+    service = app[SERVICE]
+    day = service.hall.day
+    try:
+        await service.tick()
         if service.hall.day != day:
-            sessions.expire_day()
+            app[SESSIONS].expire_day()
+        await app[INTAKE].check_deadlines()
+    except StorageError:
+        pass  # logged where it happened; the next tick tries again

@@ -62,7 +62,13 @@ def run_serve(args: argparse.Namespace) -> int:
     db = args.db or str(config.resolve(config.server.db))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
-    app = create_app(config, db, sim_clock=args.sim_clock)
+    from onewindow.catalogue import CatalogueError
+
+    try:
+        app = create_app(config, db, sim_clock=args.sim_clock)
+    except CatalogueError as e:
+        print(f"事项目录错误 catalogue error: {e}", file=sys.stderr)
+        return 2
     app.on_startup.append(_tune_gc)
 
     def announce(_: str) -> None:

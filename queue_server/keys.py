@@ -8,6 +8,8 @@ from aiohttp import web
 
 if TYPE_CHECKING:
     from onewindow.config import Config
+    from queue_server.intake import Intake
+    from queue_server.ratings import Ratings
     from queue_server.service import HallService
     from queue_server.sessions import Sessions
     from queue_server.stream import Hub
@@ -17,3 +19,5 @@ SERVICE: web.AppKey[HallService] = web.AppKey("service")
 SESSIONS: web.AppKey[Sessions] = web.AppKey("sessions")
 HUB: web.AppKey[Hub] = web.AppKey("hub")
 OPENAPI: web.AppKey[dict[str, Any]] = web.AppKey("openapi")
+INTAKE: web.AppKey[Intake] = web.AppKey("intake")
+RATINGS: web.AppKey[Ratings] = web.AppKey("ratings")

@@ -60,7 +60,40 @@ def _m1_queue(db: sqlite_utils.Database) -> None:
     )  # fmt: skip
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_m1_queue]
+def _m2_intake(db: sqlite_utils.Database) -> None:
+    db["tickets"].add_column("staff_id", str)  # type: ignore[union-attr]
+    db["cases"].create(  # type: ignore[union-attr]
+        {
+            "id": str, "case_no": str, "case_day": str, "item": str, "service": str,
+            "state": str, "immediate": int, "ticket_id": str, "ticket_number": str,
+            "window": int, "staff_id": str, "applicant_name": str, "id_type": str,
+            "id_number": str, "phone": str, "received": str, "missing": str,
+            "created_at": float, "accepted_at": float, "deadline": str, "promised_days": int,
+            "decided_at": float, "issued_at": float, "reason": str, "clock_restarts": int,
+            "warned": int, "overdue": int,
+        },
+        pk="id",
+        not_null={"item", "service", "state", "created_at"},
+    )  # fmt: skip
+    db["cases"].create_index(["case_no"], unique=True)
+    db["cases"].create_index(["state", "deadline"])
+    db["cases"].create_index(["ticket_id"])
+    db["ratings"].create(  # type: ignore[union-attr]
+        {
+            "id": int, "ticket_id": str, "ticket_number": str, "business_day": str,
+            "window": int, "staff_id": str, "service": str, "item": str, "score": int,
+            "comment": str, "channel": str, "at": float, "followed_up_at": float,
+            "follow_up_note": str,
+        },
+        pk="id",
+        not_null={"ticket_id", "score", "at"},
+    )  # fmt: skip
+    # One rating per served ticket, whatever the concurrency.
+    db["ratings"].create_index(["ticket_id"], unique=True)
+    db["ratings"].create_index(["business_day"])
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_m1_queue, _m2_intake]
 
 
 def migrate(db: sqlite_utils.Database) -> int:

@@ -165,6 +165,7 @@ class Ticket:
     outcome: str | None = None
     idempotency_key: str | None = None
     transfers: int = 0
+    staff_id: str | None = None  # the clerk of the window that called it
 
 
 @dataclass
@@ -838,6 +839,7 @@ class Hall:
         self._dequeue(t)
         t.state, t.window, t.call_count, t.called_at = TicketState.CALLED, w.number, 1, now
         t.started_at = t.no_show_at = None
+        t.staff_id = w.staff_id
         w.current = t.id
         return [TicketCalled(_copy_ticket(t))]
 

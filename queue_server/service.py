@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import sqlite3
 from collections import deque
 from collections.abc import Callable, Iterable
 
@@ -174,7 +175,26 @@ class HallService:
         except db.StorageError:
             pass  # already logged; the state was reloaded
 
-    async def _save(self, events: Iterable[r.Event], now: dt.datetime) -> None:
+    async def record(
+        self,
+        builders: Iterable[Callable[[int], p.Event]],
+        op: Callable[[sqlite3.Connection], None],
+        related: Iterable[r.Event] = (),
+    ) -> None:
+        """Persist `op` with events built from their seq (cases, ratings), atomically.
+
+        `related` queue events (a ticket that a case closed, say) go into the same
+        transaction, so the log never holds one without the other.
+        """
+        await self._save(list(related), self.clock.now(), op, list(builders))
+
+    async def _save(
+        self,
+        events: Iterable[r.Event],
+        now: dt.datetime,
+        extra_op: Callable[[sqlite3.Connection], None] | None = None,
+        builders: Iterable[Callable[[int], p.Event]] = (),
+    ) -> None:
         tickets: dict[str, r.Ticket] = {}
         windows: dict[int, r.Window] = {}
         rows: list[db.EventRow] = []
@@ -196,12 +216,28 @@ class HallService:
             rows.append(db.EventRow(self.seq, p.event_type(type(wire)), now.timestamp(),
                                     ticket_id, number, window, body))  # fmt: skip
             out.append((self.seq, body))
+        for build in builders:
+            self.seq += 1
+            extra = build(self.seq)
+            body = p.encode(extra).decode()
+            rows.append(db.EventRow(self.seq, p.event_type(type(extra)), now.timestamp(),
+                                    getattr(extra, "case_id", None), None,
+                                    getattr(extra, "window", None), body))  # fmt: skip
+            out.append((self.seq, body))
 
         def after() -> None:
             self.calls.extend(calls)
             self._publish(out)
 
-        op = db.save_changes(tickets.values(), windows.values(), rows)
+        changes = db.save_changes(tickets.values(), windows.values(), rows)
+        if extra_op is None:
+            op = changes
+        else:
+
+            def op(conn: sqlite3.Connection) -> None:
+                extra_op(conn)
+                changes(conn)
+
         try:
             await self.storage.write(op, after)
         except db.StorageError:

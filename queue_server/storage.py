@@ -30,7 +30,7 @@ MAX_BATCH = 512
 TICKET_COLUMNS = (
     "id business_day number service kind state place channel target_window window "
     "call_count issued_at called_at started_at finished_at no_show_at closed_at "
-    "from_ticket case_no outcome idempotency_key transfers"
+    "from_ticket case_no outcome idempotency_key transfers staff_id"
 ).split()
 _UPSERT_TICKET = (
     f"INSERT INTO tickets ({', '.join(TICKET_COLUMNS)}) VALUES "
@@ -76,6 +76,7 @@ def ticket_row(t: Ticket) -> tuple[Any, ...]:
         t.place, t.channel, t.target_window, t.window, t.call_count, _ts(t.issued_at),
         _ts(t.called_at), _ts(t.started_at), _ts(t.finished_at), _ts(t.no_show_at),
         _ts(t.closed_at), t.from_ticket, t.case, t.outcome, t.idempotency_key, t.transfers,
+        t.staff_id,
     )  # fmt: skip
 
 
@@ -105,6 +106,7 @@ def ticket_from_row(row: sqlite3.Row, tz: dt.tzinfo) -> Ticket:
         outcome=row["outcome"],
         idempotency_key=row["idempotency_key"],
         transfers=row["transfers"],
+        staff_id=row["staff_id"],
     )
 
 

@@ -1,0 +1,255 @@
+"""The one-window intake: cases from window tickets, deadlines, ratings, progress.
+
+Cases live in SQLite, not in memory (a case lasts weeks); their changes are written in
+the same group commit as their events, and one lock keeps two clerks from moving the
+same case at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import secrets
+import time
+from collections import defaultdict, deque
+
+from onewindow import protocol as p
+from onewindow.catalogue import Catalogue, CatalogueItem
+from queue_server import case_store as store
+from queue_server import rules as r
+from queue_server.auth import Principal
+from queue_server.cases import Case, CaseEvent, CaseRules, checked_materials, phone_matches
+from queue_server.errors import ApiError
+from queue_server.service import HallService
+
+_CASE_EVENTS: dict[str, type[p.CaseEventBase]] = {
+    "accepted": p.CaseAccepted,
+    "returned": p.CaseReturned,
+    "approved": p.CaseApproved,
+    "rejected": p.CaseRejected,
+    "issued": p.CaseIssued,
+    "warning": p.CaseWarning,
+    "overdue": p.CaseOverdue,
+}
+
+
+class Intake:
+    def __init__(self, service: HallService, catalogue: Catalogue, rules: CaseRules) -> None:
+        self.service = service
+        self.catalogue = catalogue
+        self.rules = rules
+        self.tz = service.clock.tz
+        self._lock = asyncio.Lock()
+        self._case_day: dt.date | None = None
+        self._case_seq = 0
+        self._misses: dict[str, deque[float]] = defaultdict(deque)
+
+    def load(self) -> None:
+        day = self.service.rules.business_day(self.service.clock.now())
+        read = self.service.storage.read_now
+        self._case_day = day
+        self._case_seq = read(lambda c: store.last_case_seq(c, day))
+
+    # -- lookups --
+
+    def item(self, code: str) -> CatalogueItem:
+        item = self.catalogue.get(code)
+        if item is None:
+            raise r.BadCommand("unknown_item", item=code)
+        return item
+
+    async def case(self, ref: str) -> Case:
+        found = await self.service.storage.read(lambda c: store.get_case(c, ref, self.tz))
+        if found is None:
+            raise r.NotFound("unknown_case", case=ref[:32])
+        return found
+
+    def _ticket(self, principal: Principal, ref: str | None) -> r.Ticket:
+        hall = self.service.hall
+        if ref is not None:
+            return hall.ticket(ref)
+        held = hall.current(principal.window) if principal.window is not None else None
+        if held is None:
+            raise r.IllegalMove("no_ticket_in_hand", window=principal.window, state=None)
+        return held
+
+    # -- writing a change with its events --
+
+    def _number(self, case: Case, now: dt.datetime) -> dt.date:
+        """Give the case its number on its first submit: YYYYMMDD + the day's sequence."""
+        day = self.service.rules.business_day(now)
+        if case.case_no is None:
+            if day != self._case_day:
+                self._case_day, self._case_seq = day, 0
+            self._case_seq += 1
+            case.case_no = f"{day:%Y%m%d}{self._case_seq:04d}"
+        return day
+
+    async def _save(self, case: Case, events: list[CaseEvent], day: dt.date | None) -> None:
+        builders = [self._builder(e) for e in events]
+        await self.service.record(builders, store.save_case(case, day))
+
+    def _builder(self, event: CaseEvent):  # type: ignore[no-untyped-def]
+        c = event.case
+        cls = _CASE_EVENTS[event.kind]
+        extra: dict[str, object] = {}
+        if event.kind == "returned":
+            extra["missing"] = list(c.missing)
+        if event.kind == "warning":
+            extra["remaining_workdays"] = event.remaining or 0
+        now = self.service.clock.now()
+        return lambda seq: cls(
+            seq=seq, at=now, case_id=c.id, case_no=c.case_no, item=c.item, service=c.service,
+            state=c.state, window=c.window, deadline=c.deadline, **extra,  # type: ignore[arg-type]
+        )  # fmt: skip
+
+    # -- the clerk's actions --
+
+    async def create(self, principal: Principal, body: p.NewCaseRequest) -> Case:
+        item = self.item(body.item)
+        received = checked_materials(item, body.materials)
+        ticket = self._ticket(principal, body.ticket)
+        if not body.precheck and body.applicant is None:
+            raise ApiError(422, "applicant_required")
+        now = self.service.clock.now()
+        case = Case(
+            id=secrets.token_urlsafe(9), item=item.code, service=item.service, state="prechecked",
+            created_at=now, immediate=item.immediate, ticket_id=ticket.id,
+            ticket_number=ticket.number, window=principal.window, staff_id=principal.name,
+            received=received,
+        )  # fmt: skip
+        async with self._lock:
+            if body.precheck:
+                await self._save(case, [], None)
+                return case
+            assert body.applicant is not None
+            _fill(case, body.applicant)
+            events = self.rules.submit(case, item, received, now)
+            await self._save(case, events, self._number(case, now))
+        return case
+
+    async def submit(self, principal: Principal, ref: str, body: p.SubmitCaseRequest) -> Case:
+        async with self._lock:
+            case = await self.case(ref)
+            item = self.item(case.item)
+            received = checked_materials(item, body.materials or list(case.received))
+            if body.ticket is not None or principal.window is not None:
+                try:
+                    ticket = self._ticket(principal, body.ticket)
+                    case.ticket_id, case.ticket_number = ticket.id, ticket.number
+                except r.QueueError:
+                    pass  # submitting without a ticket in hand keeps the pre-check's ticket
+            case.window, case.staff_id = principal.window, principal.name
+            _fill(case, body.applicant)
+            now = self.service.clock.now()
+            events = self.rules.submit(case, item, received, now)
+            await self._save(case, events, self._number(case, now))
+            return case
+
+    async def add_materials(self, ref: str, body: p.MaterialsRequest) -> Case:
+        async with self._lock:
+            case = await self.case(ref)
+            item = self.item(case.item)
+            now = self.service.clock.now()
+            events = self.rules.add_materials(case, item, checked_materials(item, body.received), now)
+            await self._save(case, events, None if case.case_no else self._number(case, now))
+            return case
+
+    async def send_back(self, ref: str, body: p.ReturnRequest) -> Case:
+        async with self._lock:
+            case = await self.case(ref)
+            events = self.rules.send_back(case, self.item(case.item), body.missing, body.reason)
+            await self._save(case, events, None)
+            return case
+
+    async def decide(self, ref: str, approve: bool, reason: str) -> Case:
+        async with self._lock:
+            case = await self.case(ref)
+            events = self.rules.decide(case, approve, reason, self.service.clock.now())
+            await self._save(case, events, None)
+            return case
+
+    async def issue(self, ref: str) -> Case:
+        async with self._lock:
+            case = await self.case(ref)
+            events = self.rules.issue(case, self.service.clock.now())
+            await self._save(case, events, None)
+            return case
+
+    async def check_deadlines(self) -> int:
+        """Warn the cases that are near their deadline and flag the overdue ones, once."""
+        today = self.service.clock.now().date()
+        async with self._lock:
+            open_cases = await self.service.storage.read(
+                lambda c: store.cases_where(
+                    c, self.tz, "state = 'accepted' AND deadline IS NOT NULL AND overdue = 0",
+                    limit=100_000,
+                )
+            )  # fmt: skip
+            count = 0
+            for case in open_cases:
+                events = self.rules.due(case, today)
+                if events:
+                    await self._save(case, events, None)
+                    count += 1
+            return count
+
+    # -- views --
+
+    def view(self, case: Case) -> p.CaseView:
+        item = self.catalogue.get(case.item)
+        today = self.service.clock.now().date()
+        applicant = None
+        if case.applicant_name and case.id_number and case.phone:
+            from queue_server.cases import mask_id, mask_name, mask_phone
+
+            applicant = p.MaskedApplicant(
+                name=mask_name(case.applicant_name), id_type=case.id_type,  # type: ignore[arg-type]
+                id_number=mask_id(case.id_number), phone=mask_phone(case.phone),
+            )  # fmt: skip
+        return p.CaseView(
+            id=case.id, case_no=case.case_no, item=case.item,
+            item_name_zh=item.name_zh if item else case.item,
+            item_name_en=item.name_en if item else case.item,
+            department=item.department if item else "", service=case.service,
+            state=case.state,  # type: ignore[arg-type]
+            immediate=case.immediate, ticket=case.ticket_number, window=case.window,
+            staff_id=case.staff_id, applicant=applicant, materials_received=list(case.received),
+            missing=list(case.missing), created_at=case.created_at, accepted_at=case.accepted_at,
+            deadline=case.deadline, promised_days=case.promised_days,
+            decided_at=case.decided_at, issued_at=case.issued_at,
+            remaining_workdays=self.rules.remaining(case, today),
+            warning=self.rules.is_warned(case, today), overdue=self.rules.is_overdue(case, today),
+            reason=case.reason, clock_restarts=case.clock_restarts,
+        )  # fmt: skip
+
+    # -- progress queries --
+
+    async def progress(self, case_no: str, last4: str, client: str) -> p.ProgressView:
+        """Case number + the phone's last 4 digits; every wrong pair answers the same."""
+        cfg = self.service.config.cases
+        misses = self._misses[client]
+        horizon = time.monotonic() - cfg.progress_window_minutes * 60
+        while misses and misses[0] < horizon:
+            misses.popleft()
+        if len(misses) >= cfg.progress_attempts:
+            raise ApiError(429, "progress_limited", minutes=round(cfg.progress_window_minutes))
+        case = None
+        if case_no.isdigit() and len(case_no) == 12:
+            case = await self.service.storage.read(lambda c: store.get_case(c, case_no, self.tz))
+        if case is None or case.case_no != case_no or not phone_matches(case.phone, last4):
+            misses.append(time.monotonic())
+            raise r.NotFound("progress_not_found")
+        item = self.catalogue.get(case.item)
+        return p.ProgressView(
+            case_no=case_no, item_name_zh=item.name_zh if item else case.item,
+            item_name_en=item.name_en if item else case.item,
+            state=case.state,  # type: ignore[arg-type]
+            accepted_at=case.accepted_at, deadline=case.deadline, decided_at=case.decided_at,
+            issued_at=case.issued_at, missing=list(case.missing),
+        )  # fmt: skip
+
+
+def _fill(case: Case, applicant: p.Applicant) -> None:
+    case.applicant_name, case.id_type = applicant.name, applicant.id_type
+    case.id_number, case.phone = applicant.id_number, applicant.phone

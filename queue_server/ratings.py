@@ -1,0 +1,101 @@
+"""好差评: one rating per served ticket, from the window's evaluator or the kiosk."""
+
+from __future__ import annotations
+
+import asyncio
+
+from onewindow import protocol as p
+from queue_server import case_store as store
+from queue_server import rules as r
+from queue_server.auth import Principal
+from queue_server.case_store import Rating
+from queue_server.errors import ApiError
+from queue_server.service import HallService
+
+BAD = (1, 2)  # 不满意, 非常不满意: followed up by a supervisor
+
+
+class Ratings:
+    def __init__(self, service: HallService) -> None:
+        self.service = service
+        self.tz = service.clock.tz
+        self._lock = asyncio.Lock()
+        self._rated: set[str] = set()
+        self._last_id = 0
+
+    def load(self) -> None:
+        day = self.service.rules.business_day(self.service.clock.now())
+        self._rated = self.service.storage.read_now(lambda c: store.rated_tickets(c, day))
+        self._last_id = self.service.storage.read_now(store.last_rating_id)
+
+    def _ticket(self, principal: Principal, ref: str | None) -> r.Ticket:
+        hall = self.service.hall
+        if ref is not None:
+            ticket = hall.ticket(ref)
+        elif principal.window is not None:
+            # The evaluator at a window rates the ticket that window finished last.
+            done = [
+                t for t in hall.tickets.values()
+                if t.window == principal.window and t.state is r.TicketState.DONE
+            ]  # fmt: skip
+            if not done:
+                raise r.IllegalMove("nothing_to_rate", window=principal.window)
+            ticket = max(done, key=lambda t: t.finished_at or t.issued_at)
+        else:
+            raise ApiError(422, "rating_needs_ticket")
+        if ticket.state is not r.TicketState.DONE:
+            raise r.IllegalMove("ticket_not_served", ticket=ticket.number, state=ticket.state.value)
+        if principal.role == "evaluator" and principal.window not in (None, ticket.window):
+            raise ApiError(403, "wrong_window", window=principal.window)
+        return ticket
+
+    async def rate(self, principal: Principal, body: p.RatingRequest) -> Rating:
+        async with self._lock:
+            ticket = self._ticket(principal, body.ticket)
+            if ticket.id in self._rated:
+                raise r.IllegalMove("already_rated", ticket=ticket.number)
+            item = await self.service.storage.read(
+                lambda c: c.execute(
+                    "SELECT item FROM cases WHERE ticket_id = ? ORDER BY created_at DESC",
+                    (ticket.id,),
+                ).fetchone()
+            )
+            self._last_id += 1
+            rating = Rating(
+                id=self._last_id, ticket_id=ticket.id, ticket_number=ticket.number,
+                business_day=ticket.business_day, window=ticket.window, staff_id=ticket.staff_id,
+                service=ticket.service, item=item[0] if item else None, score=body.score,
+                comment=body.comment, channel=principal.role, at=self.service.clock.now(),
+            )  # fmt: skip
+            event = lambda seq: p.RatingReceived(  # noqa: E731
+                seq=seq, at=rating.at, rating_id=rating.id, number=rating.ticket_number,
+                service=rating.service, window=rating.window, score=rating.score,
+            )  # fmt: skip
+            await self.service.record([event], store.save_rating(rating, rating.id))
+            self._rated.add(ticket.id)
+            return rating
+
+    async def follow_ups(self, bad_only: bool) -> list[Rating]:
+        where = "score <= 2" if bad_only else "1"
+        return await self.service.storage.read(lambda c: store.ratings_where(c, self.tz, where))
+
+    async def follow_up(self, rating_id: int, note: str) -> Rating:
+        found = await self.service.storage.read(
+            lambda c: store.ratings_where(c, self.tz, "id = ?", (rating_id,))
+        )
+        if not found:
+            raise r.NotFound("unknown_rating", rating=rating_id)
+        await self.service.storage.write(store.follow_up(rating_id, note, self.service.clock.now()))
+        updated = await self.service.storage.read(
+            lambda c: store.ratings_where(c, self.tz, "id = ?", (rating_id,))
+        )
+        return updated[0]
+
+
+def rating_view(rating: Rating) -> p.RatingView:
+    return p.RatingView(
+        id=rating.id, ticket_number=rating.ticket_number, business_day=rating.business_day,
+        window=rating.window, staff_id=rating.staff_id, service=rating.service, item=rating.item,
+        score=rating.score, comment=rating.comment, channel=rating.channel, at=rating.at,
+        followed_up_at=rating.followed_up_at, follow_up_note=rating.follow_up_note,
+    )  # fmt: skip
