@@ -131,4 +131,4 @@ def _append_file(path: str) -> Escpos:
         def open(self, raise_not_found: bool = True) -> None:
             self.device = open(self.devfile, "ab")  # noqa: SIM115 (closed by close())
 
-    return AppendFile(path, auto_flush=True)  # type: ignore[no-any-return]
+    return AppendFile(path, auto_flush=True)
