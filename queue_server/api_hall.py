@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from aiohttp import web
 
 from onewindow import protocol as p
 from queue_server.errors import ApiError
 from queue_server.keys import HUB, OPENAPI, SERVICE, SESSIONS
-from queue_server.routing import ANYONE_SIGNED_IN, STAFF, Call, Routes, answer
+from queue_server.routing import ANYONE_SIGNED_IN, STAFF, SUPERVISORS, Call, Routes, answer
 
 routes = Routes()
 
@@ -83,3 +85,33 @@ async def stream(request: web.Request, call: Call) -> web.StreamResponse:
 )  # fmt: skip
 async def openapi(request: web.Request, call: Call) -> web.Response:
     return web.json_response(request.app[OPENAPI])
+
+
+@routes.add(
+    "GET", "/api/clock", summary="The hall's clock (and whether it is simulated)", tag="hall",
+    answers={200: p.ClockView},
+)  # fmt: skip
+async def clock(request: web.Request, call: Call) -> web.Response:
+    hall_clock = request.app[SERVICE].clock
+    return answer(p.ClockView(now=hall_clock.now(), simulated=hall_clock.simulated))
+
+
+@routes.add(
+    "POST", "/api/sim/clock", summary="Move a simulated clock forward (serve --sim-clock only)",
+    tag="hall", body=p.ClockRequest, answers={200: p.ClockView}, allow=SUPERVISORS,
+    errors=(409,),
+)  # fmt: skip
+async def set_clock(request: web.Request, call: Call) -> web.Response:
+    from queue_server.app import tick_once
+
+    hall_clock = request.app[SERVICE].clock
+    if not hall_clock.simulated:
+        raise ApiError(403, "sim_clock_disabled")
+    when: dt.datetime = call.body.now
+    if when.tzinfo is None:
+        raise ApiError(422, "invalid_body", reason="now needs a time zone")
+    if when < hall_clock.now():
+        raise ApiError(409, "clock_backwards")
+    hall_clock.set(when)
+    await tick_once(request.app)  # the day rollover and deadlines follow the new time at once
+    return answer(p.ClockView(now=hall_clock.now(), simulated=True))

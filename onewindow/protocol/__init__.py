@@ -85,6 +85,8 @@ from onewindow.protocol.intake import (
     TicketRef,
 )
 from onewindow.protocol.queue import (
+    ClockRequest,
+    ClockView,
     CallTicketRequest,
     CallView,
     DisplaySettings,
@@ -145,6 +147,8 @@ def schema_components(
 
 
 __all__ = [
+    "ClockRequest",
+    "ClockView",
     "EVENT_TYPES",
     "Applicant",
     "CallTicketRequest",

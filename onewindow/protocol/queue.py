@@ -159,3 +159,14 @@ class StaffView(Wire, frozen=True):
     staff_id: str
     role: StaffRoleName
     window: int | None
+
+
+class ClockRequest(Wire, frozen=True):
+    """Only on a server started with `--sim-clock`: move the hall's clock forward."""
+
+    now: dt.datetime
+
+
+class ClockView(Wire, frozen=True):
+    now: dt.datetime
+    simulated: bool
