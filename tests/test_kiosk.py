@@ -15,7 +15,7 @@ from textual.widgets import Static
 
 from onewindow import protocol as p
 from onewindow.config import Config, PrinterConfig
-from tests.hallserver import HallServer
+from tests.hallserver import SAMPLE_CONFIG, HallServer
 from tests.printer_support import closed_port, decode, decode_slips
 from ticket_printer.kiosk.app import KioskApp
 from ticket_printer.kiosk.screens.issued import IssuedScreen
@@ -212,3 +212,22 @@ async def test_wrong_device_token_is_explained(
                    journal_dir=str(tmp_path / "journal"))  # fmt: skip
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: "未登录" in shown(app, "#banner"))
+
+
+async def test_priority_button_follows_the_server(config: Config, tmp_path: Path) -> None:
+    """The kiosk's own config says priority is allowed; the hall's server says not."""
+    text = (
+        SAMPLE_CONFIG.read_text(encoding="utf-8")
+        .replace("allow_priority = true", "allow_priority = false")
+        .replace('file = "catalogue.toml"', f'file = "{SAMPLE_CONFIG.parent / "catalogue.toml"}"')
+    )
+    (tmp_path / "hall.toml").write_text(text, encoding="utf-8")
+    hall = HallServer(tmp_path / "hall.sqlite", config=tmp_path / "hall.toml").start()
+    try:
+        app = KioskApp(kiosk_config(config, PrinterConfig(backend="dummy")), hall.url, KIOSK,
+                       journal_dir=str(tmp_path / "journal"))  # fmt: skip
+        async with app.run_test(size=SIZE) as pilot:
+            await until(pilot, lambda: app.start.online)
+            assert app.start.query_one("#priority").display is False
+    finally:
+        hall.stop()

@@ -99,6 +99,7 @@ class KioskApp(App[None]):
 
     def _apply(self, state: p.StateSnapshot) -> None:
         self.start.online = True
+        self.start.priority_allowed = state.allow_priority
         self.start.waiting = {s.code: s.waiting for s in state.services}
 
     # -- a visitor takes a ticket --

@@ -31,6 +31,7 @@ class StartScreen(Screen[None]):
     printer_note: var[str] = var("")
     priority: var[bool] = var(False)
     busy: var[bool] = var(False)
+    priority_allowed: var[bool] = var(True)  # the server's word, over the local config
 
     class Chosen(Message):
         def __init__(self, service: str, priority: bool) -> None:
@@ -85,6 +86,7 @@ class StartScreen(Screen[None]):
             priority = self.query_one("#priority", Button)
             priority.label = t(key, lang)
             priority.set_class(self.priority, "on")
+            priority.display = self.priority_allowed
         self.query_one("#language", Button).label = t("kiosk.other_language", lang)
         link = {None: "kiosk.status_connecting", True: "kiosk.status_online"}.get(
             self.online, "kiosk.status_offline"
@@ -113,6 +115,10 @@ class StartScreen(Screen[None]):
         self._paint()
 
     def watch_busy(self) -> None:
+        self._paint()
+
+    def watch_priority_allowed(self) -> None:
+        self.priority = self.priority and self.priority_allowed
         self._paint()
 
     # -- what the visitor does --
