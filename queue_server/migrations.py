@@ -62,6 +62,7 @@ def _m1_queue(db: sqlite_utils.Database) -> None:
 
 def _m2_intake(db: sqlite_utils.Database) -> None:
     db["tickets"].add_column("staff_id", str)  # type: ignore[union-attr]
+    db["tickets"].add_column("first_called_at", float)  # type: ignore[union-attr]
     db["cases"].create(  # type: ignore[union-attr]
         {
             "id": str, "case_no": str, "case_day": str, "item": str, "service": str,

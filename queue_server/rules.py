@@ -14,7 +14,7 @@ Ticket moves (anything not listed is an `IllegalMove`):
     called   --no-show-->   no_show  --reinstate--> waiting (within the grace time)
     called / serving --transfer--> waiting (same number and place, new service/window)
     waiting / called / serving / no_show --cancel--> cancelled
-    any open state at the end of the business day --> expired
+    waiting / called / serving at the end of the business day --> expired
 
 A consult-first service's ordinary tickets are called only at consultation windows;
 special tickets (特呼) are called only at the other windows, before everyone else.
@@ -166,6 +166,7 @@ class Ticket:
     idempotency_key: str | None = None
     transfers: int = 0
     staff_id: str | None = None  # the clerk of the window that called it
+    first_called_at: dt.datetime | None = None  # the end of the visitor's wait
 
 
 @dataclass
@@ -528,7 +529,8 @@ class Hall:
             return
         if self.day is not None:
             for t in list(self.tickets.values()):
-                if t.state in OPEN_STATES:
+                # A no-show stays a no-show: the day's figures count it as such.
+                if t.state in OPEN_STATES and t.state is not TicketState.NO_SHOW:
                     self._dequeue(t)
                     t.state, t.closed_at = TicketState.EXPIRED, now
                     yield TicketExpired(_copy_ticket(t))
@@ -840,6 +842,7 @@ class Hall:
         t.state, t.window, t.call_count, t.called_at = TicketState.CALLED, w.number, 1, now
         t.started_at = t.no_show_at = None
         t.staff_id = w.staff_id
+        t.first_called_at = t.first_called_at or now
         w.current = t.id
         return [TicketCalled(_copy_ticket(t))]
 

@@ -27,20 +27,21 @@ CALL_TYPES = ("ticket.called", "ticket.recalled")
 
 
 class Clock:
-    """The hall's clock; a simulated one may be moved forward by the simulator."""
+    """The hall's clock. A simulated one stands still at the time the simulator last
+    set, so a simulated day's times are exactly the simulator's (its ground truth)."""
 
     def __init__(self, tz: dt.tzinfo, simulated: bool = False) -> None:
         self.tz = tz
         self.simulated = simulated
-        self._offset = dt.timedelta(0)
+        self._fixed: dt.datetime | None = None
 
     def now(self) -> dt.datetime:
-        return dt.datetime.now(self.tz) + self._offset
+        return self._fixed if self._fixed is not None else dt.datetime.now(self.tz)
 
     def set(self, when: dt.datetime) -> None:
         if not self.simulated:
             raise PermissionError("clock is not simulated")
-        self._offset = when - dt.datetime.now(self.tz)
+        self._fixed = when.astimezone(self.tz)
 
 
 def hall_rules(config: Config) -> r.HallRules:

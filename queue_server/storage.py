@@ -30,7 +30,7 @@ MAX_BATCH = 512
 TICKET_COLUMNS = (
     "id business_day number service kind state place channel target_window window "
     "call_count issued_at called_at started_at finished_at no_show_at closed_at "
-    "from_ticket case_no outcome idempotency_key transfers staff_id"
+    "from_ticket case_no outcome idempotency_key transfers staff_id first_called_at"
 ).split()
 _UPSERT_TICKET = (
     f"INSERT INTO tickets ({', '.join(TICKET_COLUMNS)}) VALUES "
@@ -76,7 +76,7 @@ def ticket_row(t: Ticket) -> tuple[Any, ...]:
         t.place, t.channel, t.target_window, t.window, t.call_count, _ts(t.issued_at),
         _ts(t.called_at), _ts(t.started_at), _ts(t.finished_at), _ts(t.no_show_at),
         _ts(t.closed_at), t.from_ticket, t.case, t.outcome, t.idempotency_key, t.transfers,
-        t.staff_id,
+        t.staff_id, _ts(t.first_called_at),
     )  # fmt: skip
 
 
@@ -107,6 +107,7 @@ def ticket_from_row(row: sqlite3.Row, tz: dt.tzinfo) -> Ticket:
         idempotency_key=row["idempotency_key"],
         transfers=row["transfers"],
         staff_id=row["staff_id"],
+        first_called_at=_dt(row["first_called_at"], tz),
     )
 
 
@@ -280,7 +281,7 @@ def load_open_tickets_before(conn: sqlite3.Connection, day: dt.date, tz: dt.tzin
     """Tickets of earlier days still open: the rollover closes them at start-up."""
     rows = conn.execute(
         "SELECT * FROM tickets WHERE business_day < ? AND state IN "
-        "('waiting', 'called', 'serving', 'no_show')",
+        "('waiting', 'called', 'serving')",
         (day.isoformat(),),
     )
     return [ticket_from_row(r, tz) for r in rows]

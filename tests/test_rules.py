@@ -183,15 +183,19 @@ def test_every_state_command_pair(state: S, command: str) -> None:
 
 
 def test_expired_tickets_are_closed_with_an_event_at_rollover() -> None:
-    c = Clocked()
-    c.open(5)
+    c = Clocked(sample_rules(recalls_before_no_show=0))
+    c.open(5, 6)
     waiting = c.issue("A")
     called = c.issue("A")
+    missed = c.issue("A")
+    c.do(r.CallTicket(6, missed.number))
+    c.do(r.MarkNoShow(6))
     c.do(r.CallTicket(5, called.number))
     c.now += dt.timedelta(days=1)
     events = c.hall.tick(c.now)
     expired = {e.ticket.number: e.ticket.state for e in events if isinstance(e, r.TicketExpired)}
     assert expired == {waiting.number: S.EXPIRED, called.number: S.EXPIRED}
+    assert missed.number not in expired, "a no-show stays a no-show for the day's figures"
     assert any(isinstance(e, r.WindowClosed) and e.window.number == 5 for e in events)
     assert isinstance(events[-1], r.QueueChanged) and sum(events[-1].waiting.values()) == 0
     assert c.hall.tickets == {} and c.hall.windows[5].state is r.WindowState.CLOSED
