@@ -22,7 +22,9 @@ def test_start_screen(config: Config, tmp_path: Path, snap_compare: Callable[...
 
         async def connected(pilot: Pilot[None]) -> None:
             deadline = time.monotonic() + 8
-            while not (app.start.online and app.start.waiting) and time.monotonic() < deadline:
+            while time.monotonic() < deadline and not (
+                app.start.online and app.start.waiting and app.start.printer_note
+            ):
                 await pilot.pause(0.05)
 
         assert snap_compare(app, terminal_size=(120, 36), run_before=connected)

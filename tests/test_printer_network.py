@@ -148,3 +148,19 @@ def test_unknown_host_is_unreachable(doc: Document) -> None:
     cfg = dataclasses.replace(network(9100), host="printer.invalid")
     outcome = Printer(cfg).print(doc)
     assert not outcome.ok and outcome.reason in ("unreachable", "timeout")
+
+
+def test_check_asks_the_printer_without_printing() -> None:
+    fake = FakePrinter(paper=PAPER_OUT)
+    try:
+        out = Printer(network(fake.port)).check()
+        assert not out.ok and out.reason == "paper_out"
+        fake.paper = PAPER_LOW
+        low = Printer(network(fake.port)).check()
+        assert low.ok and low.paper_low
+        wait_for(lambda: len(fake.received) == 2)
+        assert fake.received == [STATUS, STATUS], "a check prints nothing"
+    finally:
+        fake.close()
+    refused = Printer(network(closed_port())).check()
+    assert not refused.ok and refused.reason == "refused"

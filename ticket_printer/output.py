@@ -80,6 +80,26 @@ class Printer:
         log.info("printed %s on %s", doc.name or "document", self.target)
         return PrintOutcome(True, self.target, paper_low=paper_low, confirmed=confirmed)
 
+    def check(self) -> PrintOutcome:
+        """Is the printer there (and, if it says, has it paper)? Prints nothing.
+
+        The kiosk asks at start and now and then, so staff see a fault before a
+        visitor meets it."""
+        with self._lock:
+            try:
+                device = open_device(self.cfg)
+                try:
+                    paper_low = False
+                    if self.cfg.backend == "network" and self._answers_status is not False:
+                        paper_low = self._paper(device.device, before=True)
+                finally:
+                    device.close()
+            except Exception as e:
+                fault = classify(e)
+                log.warning("printer %s: %s (%s)", self.target, fault.reason, fault.detail)
+                return PrintOutcome(False, self.target, fault.reason, fault.detail)
+        return PrintOutcome(True, self.target, paper_low=paper_low)
+
     def _send(self, data: bytes) -> tuple[bool, bool]:
         """Write `data`; returns (paper low, confirmed by the printer)."""
         device = open_device(self.cfg)

@@ -11,6 +11,7 @@ its outcome is shown to the visitor and (F2) to staff.
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import uuid
 from typing import ClassVar
@@ -29,6 +30,8 @@ from ticket_printer.kiosk.screens.staff import StaffScreen
 from ticket_printer.kiosk.screens.start import StartScreen
 from ticket_printer.output import PrintOutcome
 from ticket_printer.station import Station
+
+PRINTER_CHECK_S = 60.0  # how often an idle kiosk asks whether its printer is still there
 
 
 class KioskApp(App[None]):
@@ -62,6 +65,8 @@ class KioskApp(App[None]):
         self.push_screen(self.start)
         self.follow_hall()
         self.warm_up()
+        self.check_printer()
+        self.set_interval(PRINTER_CHECK_S, self.check_printer)
 
     async def on_unmount(self) -> None:
         if self.stream is not None:
@@ -72,6 +77,13 @@ class KioskApp(App[None]):
     def warm_up(self) -> None:
         """Import python-escpos now (~180 ms) rather than at the first visitor's ticket."""
         importlib.import_module("escpos.printer")
+
+    @work(exclusive=True, group="check")
+    async def check_printer(self) -> None:
+        outcome = await asyncio.to_thread(self.station.printer.check)
+        if outcome.ok and self.last_print is not None and not self.last_print.ok:
+            return  # a failed ticket stays on the status line until it is reprinted
+        self.start.printer_note = outcome.message(self.lang)
 
     # -- the hall's state --
 
