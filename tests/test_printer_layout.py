@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from pathlib import Path
 
 import msgspec
 import pytest
@@ -13,6 +14,7 @@ from onewindow.protocol import TicketView
 from tests.printer_support import decode
 from ticket_printer.document import QR, Document, Pair, Rule, Text, width, wrap
 from ticket_printer.layout import encode_line, render
+from ticket_printer.station import Station
 from ticket_printer.tickets import special_document, ticket_document, window_ranges
 
 BASE = "http://hall.example:8080"
@@ -127,3 +129,14 @@ def test_window_ranges() -> None:
 def test_render_rejects_a_paper_width_it_cannot_lay_out() -> None:
     with pytest.raises(ValueError, match="58 or 80"):
         render(Document((Text("x"),)), 76)
+
+
+def test_qr_points_at_the_public_url_when_the_hall_sets_one(config: Config, tmp_path: Path) -> None:
+    assert Station.open(config, "http://127.0.0.1:8080/", str(tmp_path)).base_url == (
+        "http://127.0.0.1:8080"
+    )
+    server = dataclasses.replace(config.server, public_url="https://zwfw.example.gov.cn")
+    public = dataclasses.replace(config, server=server)
+    station = Station.open(public, "http://127.0.0.1:8080", str(tmp_path))
+    slip = decode(render(ticket_document(public, ticket(), station.base_url), 80))
+    assert slip.qr == [("https://zwfw.example.gov.cn/t/Zq3x-8Ytk2LmQe0w", "center")]
