@@ -52,6 +52,7 @@ class HallModel:
         self.waiting_complete = False
         self.calls: deque[p.CallView] = deque(maxlen=RECENT_CALLS)
         self.seq = 0
+        self.resets = 0  # snapshots taken: a resumed stream adds none
         # server time minus this PC's time: window PCs' clocks drift, and a waited time
         # must be the server's, so durations use the server's clock as last measured.
         self.offset = dt.timedelta(0)
@@ -65,6 +66,7 @@ class HallModel:
     def reset(self, snapshot: p.StateSnapshot, local_now: dt.datetime) -> None:
         """A fresh snapshot replaces everything; the waiting list must be fetched again."""
         self.state = snapshot
+        self.resets += 1
         self.seq = snapshot.seq
         self.offset = snapshot.at - local_now
         self.windows = {w.number: w for w in snapshot.windows}

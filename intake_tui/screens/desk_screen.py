@@ -105,6 +105,8 @@ class DeskScreen(Screen[None]):
             self.query_one(KeyBar).busy = busy or self.clerk.link != "live"
 
     def redraw(self) -> None:
+        if self.desk.session is None:
+            return  # signed out: this screen is on its way out
         header = self.query_one(HeaderBar)
         header.place = self.place()
         header.staff_id = self.desk.session.staff_id if self.desk.session else ""

@@ -10,7 +10,7 @@ from textual.widgets import Input, Label
 from intake_tui.labels import tr
 from intake_tui.screens.dialog import Dialog, Invalid
 
-TICKET_NUMBER = re.compile(r"^[A-Z]{1,2}[0-9]{1,6}$")
+TICKET_NUMBER = re.compile(r"^([A-Z]{1,2})([0-9]{1,6})$")
 
 
 def ticket_number(raw: str, lang: str) -> str:
@@ -18,9 +18,11 @@ def ticket_number(raw: str, lang: str) -> str:
     number = raw.replace(" ", "").upper()
     if not number:
         raise Invalid(tr("dialog.number_required", lang))
-    if not TICKET_NUMBER.match(number):
+    match = TICKET_NUMBER.match(number)
+    if match is None:
         raise Invalid(tr("dialog.number_invalid", lang, number=raw[:12]))
-    return number
+    # visitors say "A12" for A012: numbers have at least three digits
+    return match[1] + match[2].zfill(3)
 
 
 class NumberDialog(Dialog[str]):

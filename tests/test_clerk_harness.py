@@ -1,0 +1,124 @@
+"""Shared pieces of the clerk terminal tests: a real hall server per test, signing in
+through the login screen, and waiting for what the screen or the server shows.
+
+Adding the demo staff costs six CLI runs (~2 s), so it is done once per test run
+into a template database that each test copies before starting its own server.
+"""
+
+from __future__ import annotations
+
+import atexit
+import datetime as dt
+import shutil
+import tempfile
+from collections.abc import Awaitable, Callable
+from functools import cache
+from pathlib import Path
+
+from textual.pilot import Pilot
+
+from intake_tui.app import ClerkApp
+from intake_tui.screens.desk_screen import DeskScreen
+from intake_tui.widgets.status_line import StatusLine
+from onewindow import protocol as p
+from onewindow.client import HallClient
+from onewindow.config import Config, load_config
+from tests.hallserver import SAMPLE_CONFIG, HallServer
+
+SIZE = (100, 30)
+KIOSK = "demo-kiosk-token"
+DISPLAY = "demo-display-token"
+PIN = "1234"
+
+
+@cache
+def _staffed_template() -> Path:
+    folder = Path(tempfile.mkdtemp(prefix="clerk-template-"))
+    atexit.register(shutil.rmtree, folder, True)
+    HallServer(folder / "hall.sqlite").add_staff()
+    return folder / "hall.sqlite"
+
+
+def start_hall(tmp_path: Path, config: Path = SAMPLE_CONFIG) -> HallServer:
+    """A real `onewindow serve` on loopback with the demo staff (PIN 1234)."""
+    db = tmp_path / "hall.sqlite"
+    shutil.copy(_staffed_template(), db)
+    return HallServer(db, config=config).start()
+
+
+def clerk_app(server: HallServer, window: int | None, **kw: object) -> ClerkApp:
+    config = kw.pop("config", None) or load_config(server.config)
+    assert isinstance(config, Config)
+    return ClerkApp(server.url, window=window, config=config, **kw)  # type: ignore[arg-type]
+
+
+async def wait_for(
+    pilot: Pilot[None], ready: Callable[[], bool], what: str, timeout_s: float = 10.0
+) -> None:
+    """Let the app run until `ready()`; fail naming `what` if it never is."""
+    deadline = dt.datetime.now() + dt.timedelta(seconds=timeout_s)
+    while not ready():
+        if dt.datetime.now() > deadline:
+            raise AssertionError(f"timed out waiting for: {what}")
+        await pilot.pause(0.05)
+
+
+async def wait_until(
+    pilot: Pilot[None], check: Callable[[], Awaitable[bool]], what: str, timeout_s: float = 10.0
+) -> None:
+    """Like `wait_for`, with an async check (for example a look at the server)."""
+    deadline = dt.datetime.now() + dt.timedelta(seconds=timeout_s)
+    while not await check():
+        if dt.datetime.now() > deadline:
+            raise AssertionError(f"timed out waiting for: {what}")
+        await pilot.pause(0.05)
+
+
+async def type_text(pilot: Pilot[None], text: str) -> None:
+    await pilot.press(*text)
+
+
+async def sign_in(
+    pilot: Pilot[None], staff: str, pin: str = PIN, window: str | None = None
+) -> None:
+    """Staff id, Tab, PIN, (Tab, window,) Enter — as a clerk types it."""
+    await type_text(pilot, staff)
+    await pilot.press("tab")
+    await type_text(pilot, pin)
+    if window is not None:
+        await pilot.press("tab")
+        await type_text(pilot, window)
+    await pilot.press("enter")
+
+
+async def signed_in(pilot: Pilot[None], staff: str, pin: str = PIN, window: str = "") -> DeskScreen:
+    """Sign in and wait until the working screen shows the live hall."""
+    app = pilot.app
+    assert isinstance(app, ClerkApp)
+    await sign_in(pilot, staff, pin, window if app.preset_window is None else None)
+    await wait_for(
+        pilot,
+        lambda: isinstance(app.screen, DeskScreen) and app.link == "live" and app.desk.model.ready,
+        f"{staff} signed in and live",
+    )
+    await wait_for(pilot, lambda: app.desk.model.waiting_complete, "the waiting list")
+    assert isinstance(app.screen, DeskScreen)
+    return app.screen
+
+
+def status(app: ClerkApp) -> str:
+    return app.screen.query_one(StatusLine).message
+
+
+async def hall_state(server: HallServer) -> p.StateSnapshot:
+    async with HallClient(server.url, DISPLAY) as client:
+        return await client.state()
+
+
+async def issue(server: HallServer, *services: str) -> list[p.TicketView]:
+    async with HallClient(server.url, KIOSK) as kiosk:
+        return [await kiosk.issue_ticket(code) for code in services]
+
+
+def window_of(state: p.StateSnapshot, number: int) -> p.WindowView:
+    return next(w for w in state.windows if w.number == number)
