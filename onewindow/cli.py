@@ -18,6 +18,7 @@ PARTS = [
     ("onewindow.demo", "the sample hall"),
     ("intake_tui.cli", "clerk terminal"),
     ("ticket_printer.cli", "ticket kiosk and printing"),
+    ("display.cli", "terminal hall screen"),
 ]
 
 
