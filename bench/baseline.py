@@ -7,7 +7,6 @@ commit before answering) and none of the hall's rules, auth or events.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import sys
 import time
@@ -19,7 +18,9 @@ def make_app(db_path: str) -> web.Application:
     conn = sqlite3.connect(db_path, isolation_level=None)
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = FULL")
-    conn.execute("CREATE TABLE IF NOT EXISTS tickets (seq INTEGER PRIMARY KEY, service TEXT, at REAL)")
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS tickets (seq INTEGER PRIMARY KEY, service TEXT, at REAL)"
+    )
 
     async def issue(request: web.Request) -> web.Response:
         body = await request.json()

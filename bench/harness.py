@@ -109,7 +109,8 @@ end
 done = function(summary, latency, requests)
   io.write(string.format("RESULT %f %f %f %d\\n", summary.requests / summary.duration * 1e6,
     latency:percentile(50) / 1000, latency:percentile(99) / 1000,
-    summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
+    summary.errors.status + summary.errors.connect + summary.errors.read
+      + summary.errors.write + summary.errors.timeout))
 end
 """
 
@@ -117,20 +118,27 @@ end
 def wrk_issue(url: str, connections: int, seconds: float) -> Load:
     """Durable ticket issue under `connections` keep-alive connections (wrk, one thread)."""
     if shutil.which("wrk") is None:
-        raise RuntimeError("wrk is missing: run `make bench` (it installs Debian's wrk) or apt-get install wrk")
+        raise RuntimeError(
+            "wrk is missing: run `make bench` (it installs Debian's wrk) or apt-get install wrk"
+        )
     script = temp_dir() / "issue.lua"
     script.write_text(_LUA)
+    duration = f"-d{max(1, round(seconds))}s"
     out = subprocess.run(
-        ["wrk", "-t1", f"-c{connections}", f"-d{max(1, round(seconds))}s", "-s", str(script), url + "/api/tickets"],
+        ["wrk", "-t1", f"-c{connections}", duration, "-s", str(script), url + "/api/tickets"],
         capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip
-    line = next(l for l in out.splitlines() if l.startswith("RESULT"))
+    line = next(x for x in out.splitlines() if x.startswith("RESULT"))
     rps, p50, p99, errors = line.split()[1:]
     return Load(float(rps), float(p50), float(p99), int(errors))
 
 
 def percentile(values: list[float], q: float) -> float:
-    return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1] if len(values) > 1 else values[0]
+    return (
+        statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
+        if len(values) > 1
+        else values[0]
+    )
 
 
 class Table:

@@ -65,7 +65,9 @@ async def single_issue_latencies(url: str, rounds: int) -> list[float]:
         for i in range(rounds):
             headers = {"Authorization": "Bearer demo-kiosk-token", "Idempotency-Key": f"lat{i}"}
             begun = time.perf_counter()
-            async with session.post(f"{url}/api/tickets", json={"service": "A"}, headers=headers) as resp:
+            async with session.post(
+                f"{url}/api/tickets", json={"service": "A"}, headers=headers
+            ) as resp:
                 await resp.read()
             out.append((time.perf_counter() - begun) * 1000)
         return out
@@ -80,7 +82,9 @@ def run(table: Table, seconds: float = 8.0) -> None:
             starts.append(server.started_in_s * 1000)
     with baseline_server(work / "start-base.sqlite") as base:
         base_start = base.started_in_s * 1000
-    table.add("server start → first answer (median of 5)", sorted(starts)[2], base_start, "ms", "< 500 ms")
+    table.add(
+        "server start → first answer (median of 5)", sorted(starts)[2], base_start, "ms", "< 500 ms"
+    )
 
     for connections in (1, 32):
         with onewindow_server(work / f"issue{connections}.sqlite") as server:
@@ -97,7 +101,9 @@ def run(table: Table, seconds: float = 8.0) -> None:
     db = work / "long-queue.sqlite"
     prefill(db, WAITING)
     with onewindow_server(db) as server:
-        table.add(f"start with {WAITING:,} waiting → first answer", server.started_in_s * 1000, None, "ms")
+        table.add(
+            f"start with {WAITING:,} waiting → first answer", server.started_in_s * 1000, None, "ms"
+        )
         latencies = asyncio.run(call_next_latencies(server.url, 2000))
         rss = server.rss_mb()
     with baseline_server(work / "base-latency.sqlite") as base:

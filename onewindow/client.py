@@ -132,7 +132,9 @@ class HallClient:
         self, from_ticket: str, *, service: str | None = None, window: int | None = None,
         case: str | None = None,
     ) -> p.TicketView:  # fmt: skip
-        body = p.SpecialTicketRequest(from_ticket=from_ticket, service=service, window=window, case=case)
+        body = p.SpecialTicketRequest(
+            from_ticket=from_ticket, service=service, window=window, case=case
+        )
         out = await self.request("POST", "/api/special-tickets", p.TicketView, body)
         assert out is not None
         return out
@@ -147,7 +149,9 @@ class HallClient:
         out = await self.request("GET", f"/api/tickets?{qs}", p.TicketList)
         return out.tickets if out else []
 
-    async def window_action(self, window: int, action: str, body: Any = None) -> p.TicketView | None:
+    async def window_action(
+        self, window: int, action: str, body: Any = None
+    ) -> p.TicketView | None:
         """call-next / recall / start / finish / no-show / transfer / call; None on 204."""
         return await self.request("POST", f"/api/windows/{window}/{action}", p.TicketView, body)
 
@@ -226,9 +230,9 @@ class EventStream:
                         message = p.decode_message(raw)
                         if isinstance(message, p.Heartbeat):
                             continue
-                        if self.last_seq is not None and not isinstance(message, p.Snapshot):
-                            if message.seq <= self.last_seq:
-                                continue
+                        stale = self.last_seq is not None and message.seq <= self.last_seq
+                        if stale and not isinstance(message, p.Snapshot):
+                            continue  # already seen before the reconnection
                         self.last_seq = message.seq
                         yield message
                         if self._closing:

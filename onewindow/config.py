@@ -268,7 +268,9 @@ def _service(t: _Table) -> ServiceConfig:
     if not _PREFIX.match(code):
         raise ConfigError(t.key("code"), code, "应为 1–2 个大写字母 must be 1–2 capital letters")
     if not _PREFIX.match(prefix):
-        raise ConfigError(t.key("prefix"), prefix, "应为 1–2 个大写字母 must be 1–2 capital letters")
+        raise ConfigError(
+            t.key("prefix"), prefix, "应为 1–2 个大写字母 must be 1–2 capital letters"
+        )
     return ServiceConfig(
         code=code,
         name_zh=t.get("name_zh", str),

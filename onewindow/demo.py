@@ -77,7 +77,8 @@ def _banner(url: str, config: Any) -> str:
     ]
     if evaluator and evaluator.window:
         lines.append(
-            f"  评价器 evaluator        {url}/rate/window/{evaluator.window}?token={evaluator.token}"
+            f"  评价器 evaluator        {url}/rate/window/{evaluator.window}"
+            f"?token={evaluator.token}"
         )
     lines += [
         f"  办件进度 case progress   {url}/progress",

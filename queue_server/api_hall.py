@@ -16,7 +16,8 @@ routes = Routes()
 
 @routes.add(
     "POST", "/api/login", summary="A clerk signs in at a window (opens it)", tag="staff",
-    body=p.LoginRequest, answers={200: p.LoginResponse}, allow=None, errors=(401, 403, 404, 409, 429),
+    body=p.LoginRequest, answers={200: p.LoginResponse}, allow=None,
+    errors=(401, 403, 404, 409, 429),
 )  # fmt: skip
 async def login(request: web.Request, call: Call) -> web.Response:
     body: p.LoginRequest = call.body

@@ -46,13 +46,11 @@ async def issue_ticket(request: web.Request, call: Call) -> web.Response:
     assert principal is not None
     svc = request.app[SERVICE]
     kind = r.TicketKind(body.kind)
-    if principal.kind == "device" and (
-        kind is r.TicketKind.SPECIAL or body.window is not None
-    ):
+    if principal.kind == "device" and (kind is r.TicketKind.SPECIAL or body.window is not None):
         raise ApiError(403, "kind_not_allowed")
-    if principal.kind == "device" and kind is r.TicketKind.PRIORITY:
-        if not svc.config.kiosk.allow_priority:
-            raise ApiError(422, "priority_not_allowed")
+    kiosk_priority = principal.kind == "device" and kind is r.TicketKind.PRIORITY
+    if kiosk_priority and not svc.config.kiosk.allow_priority:
+        raise ApiError(422, "priority_not_allowed")
     key = request.headers.get("Idempotency-Key")
     if key is not None and not _KEY.match(key):
         raise ApiError(400, "idempotency_key_invalid")
@@ -62,7 +60,9 @@ async def issue_ticket(request: web.Request, call: Call) -> web.Response:
         ticket = svc.hall.tickets.get(svc.hall.by_key.get(scoped, ""))
         if ticket is not None:
             return answer(live_ticket_view(svc.hall, ticket), 200)
-    command = r.IssueTicket(body.service, kind, _channel(principal, body.channel), body.window, scoped)
+    command = r.IssueTicket(
+        body.service, kind, _channel(principal, body.channel), body.window, scoped
+    )
     return answer(_issued(await svc.run(command)), 201)
 
 

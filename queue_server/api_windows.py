@@ -63,7 +63,9 @@ async def call_next(request: web.Request, call: Call) -> web.Response:
 async def call_ticket(request: web.Request, call: Call) -> web.Response:
     number = _window(request, call)
     body: p.CallTicketRequest = call.body
-    return _ticket_answer(request, await request.app[SERVICE].run(r.CallTicket(number, body.ticket)))
+    return _ticket_answer(
+        request, await request.app[SERVICE].run(r.CallTicket(number, body.ticket))
+    )
 
 
 @_action("recall", "Call the current ticket again")

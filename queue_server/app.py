@@ -10,9 +10,9 @@ from pathlib import Path
 
 from aiohttp import web
 
-from onewindow.config import Config
 from onewindow.catalogue import Catalogue
 from onewindow.catalogue_file import load_catalogue
+from onewindow.config import Config
 from onewindow.workdays import WorkCalendar
 from queue_server import (
     api_cases,
@@ -25,10 +25,10 @@ from queue_server import (
     pages_ticket,
 )
 from queue_server.cases import CaseRules
-from queue_server.intake import Intake
-from queue_server.ratings import Ratings
 from queue_server.errors import error_middleware
+from queue_server.intake import Intake
 from queue_server.keys import CONFIG, HUB, INTAKE, OPENAPI, RATINGS, SERVICE, SESSIONS
+from queue_server.ratings import Ratings
 from queue_server.routing import Routes
 from queue_server.service import Clock, HallService
 from queue_server.sessions import Sessions

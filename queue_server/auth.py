@@ -60,8 +60,7 @@ def new_token() -> str:
 def device_principals(config: Config) -> dict[str, Principal]:
     """Device tokens, keyed by their hash so a lookup does not compare secrets."""
     return {
-        token_hash(d.token): Principal("device", d.role, d.name, d.window)
-        for d in config.devices
+        token_hash(d.token): Principal("device", d.role, d.name, d.window) for d in config.devices
     }
 
 

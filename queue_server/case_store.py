@@ -11,11 +11,35 @@ from typing import Any
 
 from queue_server.cases import Case
 
-CASE_COLUMNS = (
-    "id case_no case_day item service state immediate ticket_id ticket_number window "
-    "staff_id applicant_name id_type id_number phone received missing created_at "
-    "accepted_at deadline promised_days decided_at issued_at reason clock_restarts warned overdue"
-).split()
+CASE_COLUMNS = [
+    "id",
+    "case_no",
+    "case_day",
+    "item",
+    "service",
+    "state",
+    "immediate",
+    "ticket_id",
+    "ticket_number",
+    "window",
+    "staff_id",
+    "applicant_name",
+    "id_type",
+    "id_number",
+    "phone",
+    "received",
+    "missing",
+    "created_at",
+    "accepted_at",
+    "deadline",
+    "promised_days",
+    "decided_at",
+    "issued_at",
+    "reason",
+    "clock_restarts",
+    "warned",
+    "overdue",
+]
 _UPSERT_CASE = (
     f"INSERT INTO cases ({', '.join(CASE_COLUMNS)}) VALUES "
     f"({', '.join('?' * len(CASE_COLUMNS))}) ON CONFLICT(id) DO UPDATE SET "
@@ -138,7 +162,8 @@ def save_rating(rating: Rating, rating_id: int) -> Callable[[sqlite3.Connection]
     def op(conn: sqlite3.Connection) -> None:
         conn.execute(
             "INSERT INTO ratings (id, ticket_id, ticket_number, business_day, window, staff_id, "
-            "service, item, score, comment, channel, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "service, item, score, comment, channel, at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             row,
         )
 

@@ -82,7 +82,9 @@ class CaseRules:
         self.warning_days = warning_days
 
     def _refuse(self, case: Case, action: str) -> IllegalMove:
-        return IllegalMove("case_state", case=case.case_no or case.id, state=case.state, action=action)
+        return IllegalMove(
+            "case_state", case=case.case_no or case.id, state=case.state, action=action
+        )
 
     def _accept(self, case: Case, item: CatalogueItem, now: dt.datetime) -> list[CaseEvent]:
         if case.accepted_at is not None:
@@ -117,10 +119,14 @@ class CaseRules:
     ) -> list[CaseEvent]:
         if case.state != "returned":
             raise self._refuse(case, "materials")
-        merged = tuple(m.name for m in item.materials if m.name in received or m.name in case.received)
+        merged = tuple(
+            m.name for m in item.materials if m.name in received or m.name in case.received
+        )
         return self.submit(case, item, merged, now)
 
-    def send_back(self, case: Case, item: CatalogueItem, missing: list[str], reason: str) -> list[CaseEvent]:
+    def send_back(
+        self, case: Case, item: CatalogueItem, missing: list[str], reason: str
+    ) -> list[CaseEvent]:
         """The review found gaps: back to the applicant, the deadline no longer runs."""
         if case.state != "accepted":
             raise self._refuse(case, "return")
@@ -134,7 +140,11 @@ class CaseRules:
     def decide(self, case: Case, approve: bool, reason: str, now: dt.datetime) -> list[CaseEvent]:
         if case.state != "accepted":
             raise self._refuse(case, "approve" if approve else "reject")
-        case.state, case.decided_at, case.reason = ("approved" if approve else "rejected"), now, reason
+        case.state, case.decided_at, case.reason = (
+            ("approved" if approve else "rejected"),
+            now,
+            reason,
+        )
         return [CaseEvent(case.state, copy.copy(case))]
 
     def issue(self, case: Case, now: dt.datetime) -> list[CaseEvent]:

@@ -18,7 +18,9 @@ def add_commands(sub: Any) -> None:
     serve.add_argument("--port", type=int, help="端口 (overrides [server].port)")
     serve.add_argument("--db", help="SQLite 数据库文件 (overrides [server].db)")
     serve.add_argument(
-        "--sim-clock", action="store_true", help="允许模拟器设置时钟 let the simulator set the clock"
+        "--sim-clock",
+        action="store_true",
+        help="允许模拟器设置时钟 let the simulator set the clock",
     )
     serve.set_defaults(run=run_serve)
 
@@ -60,7 +62,9 @@ def run_serve(args: argparse.Namespace) -> int:
     host = args.host or config.server.host
     port = args.port if args.port is not None else config.server.port
     db = args.db or str(config.resolve(config.server.db))
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
     from onewindow.catalogue import CatalogueError
 
@@ -73,7 +77,10 @@ def run_serve(args: argparse.Namespace) -> int:
 
     def announce(_: str) -> None:
         shown = "127.0.0.1" if host in ("0.0.0.0", "") else host
-        print(f"一窗通服务器已启动 OneWindow serving {config.hall.name} at http://{shown}:{port}/", flush=True)
+        print(
+            f"一窗通服务器已启动 OneWindow serving {config.hall.name} at http://{shown}:{port}/",
+            flush=True,
+        )
         print(f"数据库 database: {db}", flush=True)
 
     try:
@@ -84,7 +91,8 @@ def run_serve(args: argparse.Namespace) -> int:
         loop_factory = None
     try:
         web.run_app(app, host=host, port=port, print=announce, access_log=None,
-                    shutdown_timeout=5.0, loop=loop_factory() if loop_factory else None)  # fmt: skip
+                    shutdown_timeout=5.0,
+                    loop=loop_factory() if loop_factory else None)  # fmt: skip
     except OSError as e:
         print(f"无法监听 cannot listen on {host}:{port}: {e.strerror}", file=sys.stderr)
         return 1
@@ -129,7 +137,9 @@ def run_staff(args: argparse.Namespace) -> int:
         if args.action == "add":
             pin = _pin(args.pin)
             storage.write_now(
-                lambda c: auth.upsert_staff(c, args.staff_id, args.name, args.role, pin, time.time())
+                lambda c: auth.upsert_staff(
+                    c, args.staff_id, args.name, args.role, pin, time.time()
+                )
             )
             print(f"已保存 saved: {args.staff_id} ({args.role})")
         elif args.action == "list":

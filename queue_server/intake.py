@@ -151,7 +151,9 @@ class Intake:
             case = await self.case(ref)
             item = self.item(case.item)
             now = self.service.clock.now()
-            events = self.rules.add_materials(case, item, checked_materials(item, body.received), now)
+            events = self.rules.add_materials(
+                case, item, checked_materials(item, body.received), now
+            )
             await self._save(case, events, None if case.case_no else self._number(case, now))
             return case
 

@@ -83,8 +83,9 @@ class Routes:
     ) -> Callable[[Handler], Handler]:
         def register(handler: Handler) -> Handler:
             self.routes.append(
-                Route(method, path, handler, summary, tag, body, answers, allow,
-                      query or {}, errors)  # fmt: skip
+                Route(
+                    method, path, handler, summary, tag, body, answers, allow, query or {}, errors
+                )
             )
             return handler
 
@@ -98,7 +99,7 @@ class Routes:
         types: list[Any] = [p.ErrorBody]
         for route in self.routes:
             types.extend(t for t in (route.body, *route.answers.values()) if t is not None)
-        types.extend(p.EVENT_TYPES + (p.Snapshot, p.Heartbeat))
+        types.extend((*p.EVENT_TYPES, p.Snapshot, p.Heartbeat))
         unique = list(dict.fromkeys(types))
         schemas, components = p.schema_components(unique)
         refs = {t: s for t, s in zip(unique, schemas, strict=True)}
@@ -123,12 +124,14 @@ def _operation(route: Route, refs: dict[Any, dict[str, Any]]) -> dict[str, Any]:
         "tags": [route.tag],
         "responses": {},
     }
-    params = [
-        {"name": n, "in": "path", "required": True, "schema": {"type": "integer" if n == "n" else "string"}}
+    params: list[dict[str, Any]] = [
+        {"name": n, "in": "path", "required": True,
+         "schema": {"type": "integer" if n == "n" else "string"}}
         for n in re.findall(r"{(\w+)}", route.path)
     ]  # fmt: skip
     params += [
-        {"name": n, "in": "query", "required": False, "description": d, "schema": {"type": "string"}}
+        {"name": n, "in": "query", "required": False, "description": d,
+         "schema": {"type": "string"}}
         for n, d in route.query.items()
     ]  # fmt: skip
     if params:

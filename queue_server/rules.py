@@ -646,7 +646,11 @@ class Hall:
         ahead = 0
         for r in RANKS:
             line = self._lines.get((owner, r))
-            if line is None or r > rank or (split and (r is Rank.SPECIAL) != (rank is Rank.SPECIAL)):
+            if (
+                line is None
+                or r > rank
+                or (split and (r is Rank.SPECIAL) != (rank is Rank.SPECIAL))
+            ):
                 continue
             ahead += len(line) if r < rank else line.before(t.place)
         return ahead

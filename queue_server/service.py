@@ -10,6 +10,7 @@ events are broadcast only after it, so nothing anyone saw can be lost by a crash
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import logging
 import sqlite3
@@ -124,9 +125,9 @@ class HallService:
             lambda c: db.recent_events(c, CALL_TYPES, self.calls.maxlen or 20)
         ):
             e = p.decode_event(body)
-            if isinstance(e, p.TicketCalled | p.TicketRecalled) and e.window is not None:
-                if e.at.astimezone(self.clock.tz).date() >= today - dt.timedelta(days=1):
-                    self.calls.append(self._call_view(e))
+            is_call = isinstance(e, p.TicketCalled | p.TicketRecalled) and e.window is not None
+            if is_call and self.rules.business_day(e.at) == today:
+                self.calls.append(self._call_view(e))  # type: ignore[arg-type]
 
     # -- commands --
 
@@ -171,10 +172,8 @@ class HallService:
         task.add_done_callback(self._background.discard)
 
     async def _save_quietly(self, events: list[r.Event]) -> None:
-        try:
+        with contextlib.suppress(db.StorageError):  # already logged; the state was reloaded
             await self._save(events, self.clock.now())
-        except db.StorageError:
-            pass  # already logged; the state was reloaded
 
     async def record(
         self,
@@ -208,7 +207,11 @@ class HallService:
             ticket_id = number = window = None
             if isinstance(event, r.TicketEvent):
                 tickets[event.ticket.id] = event.ticket
-                ticket_id, number, window = event.ticket.id, event.ticket.number, event.ticket.window
+                ticket_id, number, window = (
+                    event.ticket.id,
+                    event.ticket.number,
+                    event.ticket.window,
+                )
             elif isinstance(event, r.WindowEvent):
                 windows[event.window.number] = event.window
                 window = event.window.number

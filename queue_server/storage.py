@@ -27,21 +27,44 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 MAX_BATCH = 512
 
-TICKET_COLUMNS = (
-    "id business_day number service kind state place channel target_window window "
-    "call_count issued_at called_at started_at finished_at no_show_at closed_at "
-    "from_ticket case_no outcome idempotency_key transfers staff_id first_called_at"
-).split()
+TICKET_COLUMNS = [
+    "id",
+    "business_day",
+    "number",
+    "service",
+    "kind",
+    "state",
+    "place",
+    "channel",
+    "target_window",
+    "window",
+    "call_count",
+    "issued_at",
+    "called_at",
+    "started_at",
+    "finished_at",
+    "no_show_at",
+    "closed_at",
+    "from_ticket",
+    "case_no",
+    "outcome",
+    "idempotency_key",
+    "transfers",
+    "staff_id",
+    "first_called_at",
+]
 _UPSERT_TICKET = (
     f"INSERT INTO tickets ({', '.join(TICKET_COLUMNS)}) VALUES "
     f"({', '.join('?' * len(TICKET_COLUMNS))}) ON CONFLICT(id) DO UPDATE SET "
     + ", ".join(f"{c} = excluded.{c}" for c in TICKET_COLUMNS[1:])
 )
 _INSERT_EVENT = (
-    "INSERT INTO events (seq, type, at, ticket_id, number, window, body) VALUES (?, ?, ?, ?, ?, ?, ?)"
+    "INSERT INTO events (seq, type, at, ticket_id, number, window, body) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?)"
 )
 _UPSERT_WINDOW = (
-    "INSERT INTO windows (number, state, staff_id, pause_reason, changed_at) VALUES (?, ?, ?, ?, ?) "
+    "INSERT INTO windows (number, state, staff_id, pause_reason, changed_at) "
+    "VALUES (?, ?, ?, ?, ?) "
     "ON CONFLICT(number) DO UPDATE SET state = excluded.state, staff_id = excluded.staff_id, "
     "pause_reason = excluded.pause_reason, changed_at = excluded.changed_at"
 )
@@ -255,9 +278,7 @@ def save_changes(
     window_rows = [
         (w.number, w.state.value, w.staff_id, w.pause_reason, _ts(w.changed_at)) for w in windows
     ]
-    event_rows = [
-        (e.seq, e.type, e.at, e.ticket_id, e.number, e.window, e.body) for e in events
-    ]
+    event_rows = [(e.seq, e.type, e.at, e.ticket_id, e.number, e.window, e.body) for e in events]
 
     def op(conn: sqlite3.Connection) -> None:
         if ticket_rows:

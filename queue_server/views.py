@@ -75,7 +75,12 @@ def wire_event(event: r.Event, seq: int, at: dt.datetime) -> p.Event:
             extra = {"from_service": event.from_service, "from_window": event.from_window}
         cls = _TICKET_EVENTS[type(event)]
         return cls(
-            seq=seq, at=at, number=t.number, service=t.service, ticket=view, window=t.window,
+            seq=seq,
+            at=at,
+            number=t.number,
+            service=t.service,
+            ticket=view,
+            window=t.window,
             **extra,  # type: ignore[arg-type]
         )
     if isinstance(event, r.WindowEvent):

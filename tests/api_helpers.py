@@ -22,14 +22,18 @@ def add_staff(db_path: Path, *staff: tuple[str, str]) -> None:
     try:
         for staff_id, role in staff:
             storage.write_now(
-                lambda c, s=staff_id, r=role: auth.upsert_staff(c, s, f"测试{s}", r, PIN, time.time())
+                lambda c, s=staff_id, r=role: auth.upsert_staff(
+                    c, s, f"测试{s}", r, PIN, time.time()
+                )
             )
     finally:
         storage.close()
 
 
 async def login(client: TestClient, staff_id: str, window: int | None) -> dict[str, str]:
-    resp = await client.post("/api/login", json={"staff_id": staff_id, "pin": PIN, "window": window})
+    resp = await client.post(
+        "/api/login", json={"staff_id": staff_id, "pin": PIN, "window": window}
+    )
     assert resp.status == 200, await resp.text()
     token = (await resp.json())["token"]
     return {"Authorization": f"Bearer {token}"}

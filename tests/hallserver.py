@@ -64,7 +64,9 @@ class HallServer:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"server exited: {self.proc.stdout.read() if self.proc.stdout else ''}")
+                raise RuntimeError(
+                    f"server exited: {self.proc.stdout.read() if self.proc.stdout else ''}"
+                )
             try:
                 urllib.request.urlopen(self.url + "/api/openapi.json", timeout=0.5).close()
                 return self

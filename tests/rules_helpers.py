@@ -30,7 +30,9 @@ class Clocked:
         self.now += dt.timedelta(seconds=seconds)
         return self.hall.handle(command, self.now)
 
-    def issue(self, service: str = "A", kind: r.TicketKind = r.TicketKind.NORMAL, **kw: Any) -> r.Ticket:
+    def issue(
+        self, service: str = "A", kind: r.TicketKind = r.TicketKind.NORMAL, **kw: Any
+    ) -> r.Ticket:
         events = self.do(r.IssueTicket(service, kind, **kw))
         return next(e.ticket for e in events if isinstance(e, r.TicketIssued))
 

@@ -124,7 +124,9 @@ async def test_consultation_issues_a_special_ticket_called_first(client: TestCli
     resp = await client.post("/api/special-tickets", json={"from_ticket": d["id"]}, headers=consult)
     assert resp.status == 201
     special = await resp.json()
-    assert special["number"] == "T001" and special["kind"] == "special" and special["service"] == "D"
+    assert (
+        special["number"] == "T001" and special["kind"] == "special" and special["service"] == "D"
+    )
     assert (await act(client, accept, 5, "call-next"))["number"] == "T001"  # type: ignore[index]
     original = await (await client.get(f"/api/tickets/{d['id']}")).json()
     assert (original["state"], original["outcome"]) == ("done", "referred")
@@ -143,7 +145,9 @@ async def test_supervisor_cancels_and_reassigns(client: TestClient) -> None:
     b = await issue(client, "A")
     resp = await client.post(f"/api/tickets/{a['id']}/cancel", headers=boss)
     assert (await resp.json())["state"] == "cancelled"
-    resp = await client.post(f"/api/tickets/{b['number']}/reassign", json={"window": 6}, headers=boss)
+    resp = await client.post(
+        f"/api/tickets/{b['number']}/reassign", json={"window": 6}, headers=boss
+    )
     assert (await resp.json())["target_window"] == 6
     resp = await client.post(f"/api/tickets/{a['id']}/cancel", headers=boss)
     assert resp.status == 409 and await error_code(resp) == "ticket_closed"
@@ -195,7 +199,9 @@ async def test_missing_or_bad_token_is_401(client: TestClient, headers: dict[str
 async def test_wrong_role_or_wrong_window_is_403(client: TestClient) -> None:
     resp = await client.post("/api/tickets", json={"service": "A"}, headers=DISPLAY)
     assert resp.status == 403
-    resp = await client.post("/api/tickets", json={"service": "A", "kind": "special"}, headers=KIOSK)
+    resp = await client.post(
+        "/api/tickets", json={"service": "A", "kind": "special"}, headers=KIOSK
+    )
     assert resp.status == 403
     clerk = await login(client, "1005", 5)
     resp = await client.post("/api/windows/6/call-next", headers=clerk)
@@ -226,7 +232,10 @@ async def test_login_refusals(client: TestClient) -> None:
         resp = await client.post("/api/login", json=body)
         return resp.status, await error_code(resp)
 
-    assert await attempt({"staff_id": "nobody", "pin": PIN, "window": 5}) == (401, "bad_credentials")
+    assert await attempt({"staff_id": "nobody", "pin": PIN, "window": 5}) == (
+        401,
+        "bad_credentials",
+    )
     assert await attempt({"staff_id": "1005", "pin": PIN, "window": 99}) == (404, "unknown_window")
     assert await attempt({"staff_id": "1005", "pin": PIN}) == (422, "window_required")
     await login(client, "1005", 5)
@@ -256,7 +265,8 @@ async def test_openapi_documents_every_route_the_server_has(client: TestClient) 
     served = {
         (route.method.lower(), route.resource.canonical)
         for route in client.app.router.routes()
-        if route.resource is not None and route.resource.canonical.startswith(("/api", "/t", "/display", "/rate", "/progress"))
+        if route.resource is not None
+        and route.resource.canonical.startswith(("/api", "/t", "/display", "/rate", "/progress"))
         and route.method != "HEAD"
     }  # fmt: skip
     documented = {(m, path) for path, ops in doc["paths"].items() for m in ops}

@@ -45,7 +45,11 @@ def test_sample_hall_is_a_district_centre() -> None:
         (lambda c: c["printer"].update(width_mm=60), "printer.width_mm", 60),
         (lambda c: c["printer"].update(backend="network", host=""), "printer.host", None),
         (lambda c: c["calling"].update(special_prefix="A"), "calling.special_prefix", "A"),
-        (lambda c: c["calling"].update(recalls_before_no_show=-1), "calling.recalls_before_no_show", -1),
+        (
+            lambda c: c["calling"].update(recalls_before_no_show=-1),
+            "calling.recalls_before_no_show",
+            -1,
+        ),
         (lambda c: c["holidays"].update(dates=["2026-13-01"]), "holidays.dates[0]", "2026-13-01"),
         (lambda c: c.pop("services"), "services", []),
     ],

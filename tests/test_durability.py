@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 import sqlite3
 from collections import Counter
@@ -23,7 +24,9 @@ async def _issue_many(url: str, issuers: int, each: int, results: list[dict[str,
     async def issuer(session: aiohttp.ClientSession, n: int) -> None:
         for i in range(each):
             headers = {**KIOSK, "Idempotency-Key": f"issuer{n}-{i}"}
-            async with session.post(f"{url}/api/tickets", json={"service": "A"}, headers=headers) as r:
+            async with session.post(
+                f"{url}/api/tickets", json={"service": "A"}, headers=headers
+            ) as r:
                 if r.status == 201:
                     results.append(await r.json())
 
@@ -43,7 +46,9 @@ async def test_32_concurrent_issuers_never_share_a_number(hall_server: HallServe
         assert db.execute("SELECT count(DISTINCT number) FROM tickets").fetchone()[0] == 64_000
 
 
-async def _clerk(session: aiohttp.ClientSession, url: str, staff: str, window: int) -> dict[str, str]:
+async def _clerk(
+    session: aiohttp.ClientSession, url: str, staff: str, window: int
+) -> dict[str, str]:
     body = {"staff_id": staff, "pin": "1234", "window": window}
     async with session.post(f"{url}/api/login", json=body) as r:
         return {"Authorization": f"Bearer {(await r.json())['token']}"}
@@ -53,14 +58,18 @@ async def test_two_windows_racing_call_next_never_get_one_ticket(hall_server: Ha
     url = hall_server.url
     async with aiohttp.ClientSession() as session:
         for _ in range(200):
-            async with session.post(f"{url}/api/tickets", json={"service": "A"}, headers=KIOSK) as r:
+            async with session.post(
+                f"{url}/api/tickets", json={"service": "A"}, headers=KIOSK
+            ) as r:
                 assert r.status == 201
         clerks = [await _clerk(session, url, "1005", 5), await _clerk(session, url, "1002", 6)]
         called: dict[int, list[str]] = {5: [], 6: []}
 
         async def work(window: int, headers: dict[str, str]) -> None:
             while True:
-                async with session.post(f"{url}/api/windows/{window}/call-next", headers=headers) as r:
+                async with session.post(
+                    f"{url}/api/windows/{window}/call-next", headers=headers
+                ) as r:
                     if r.status == 204:
                         return
                     assert r.status == 200, await r.text()
@@ -88,10 +97,8 @@ async def test_kill_9_while_issuing_loses_no_answered_ticket(db_path: Path) -> N
     while len(answered) < 1500:
         await asyncio.sleep(0.01)
     server.kill()  # SIGKILL: no shutdown code runs
-    try:
+    with contextlib.suppress(aiohttp.ClientError, OSError):
         await asyncio.wait_for(load, 10)
-    except (aiohttp.ClientError, OSError):
-        pass
     assert len(answered) >= 1500
     server.start()
     try:

@@ -67,8 +67,9 @@ async def test_window_ticket_to_accepted_case_then_approved_and_issued(client: T
                                               "applicant": APPLICANT}, clerk, 201)  # fmt: skip
     assert case["state"] == "accepted" and case["ticket"] == "A001"
     assert len(case["case_no"]) == 12 and case["deadline"] is not None
-    assert case["applicant"] == {"name": "王**", "id_type": "id_card",
-                                 "id_number": "4401**********1234", "phone": "138****5678"}  # fmt: skip
+    masked = {"name": "王**", "id_type": "id_card", "id_number": "4401**********1234",
+              "phone": "138****5678"}  # fmt: skip
+    assert case["applicant"] == masked
     approved = await _post(client, f"/api/cases/{case['id']}/approve", {}, clerk)
     assert approved["state"] == "approved" and approved["decided_at"]
     issued = await _post(client, f"/api/cases/{case['case_no']}/issue", {}, clerk)
@@ -103,7 +104,8 @@ async def test_consultation_pre_check_fills_the_acceptance_windows_case(client: 
                                              "precheck": True}, consult, 201)  # fmt: skip
     assert pre["state"] == "prechecked" and pre["case_no"] is None and pre["applicant"] is None
     special = await _post(client, "/api/special-tickets",
-                          {"from_ticket": visitor["id"], "case": pre["id"]}, consult, 201)  # fmt: skip
+                          {"from_ticket": visitor["id"], "case": pre["id"]},
+                          consult, 201)  # fmt: skip
     assert special["service"] == "F" and special["case"] == pre["id"]
     # ...so the visitor is called at window 9, which serves F.
     clerk9 = await login(client, "9001", 9)
@@ -148,7 +150,9 @@ async def test_bad_case_requests(client: TestClient) -> None:
     assert resp.status == 404
 
 
-async def test_case_events_and_the_log_carry_no_personal_data(client: TestClient, db_path: Path) -> None:
+async def test_case_events_and_the_log_carry_no_personal_data(
+    client: TestClient, db_path: Path
+) -> None:
     clerk = await login(client, "1005", 5)
     item = await _first_direct_item(client, "A")
     async with client.ws_connect("/api/ws?token=demo-display-token") as ws:
@@ -206,7 +210,9 @@ async def test_rating_once_per_served_ticket_and_bad_ones_are_followed_up(
     resp = await client.post("/api/ratings", json={"score": 6}, headers=EVALUATOR)
     assert resp.status == 422
     bad = (await (await client.get("/api/ratings?bad=1", headers=boss)).json())["ratings"]
-    assert [(r["ticket_number"], r["score"], r["followed_up_at"]) for r in bad] == [("A001", 2, None)]
+    assert [(r["ticket_number"], r["score"], r["followed_up_at"]) for r in bad] == [
+        ("A001", 2, None)
+    ]
     done = await _post(client, f"/api/ratings/{bad[0]['id']}/follow-up",
                        {"note": "已电话回访，致歉"}, boss)  # fmt: skip
     assert done["followed_up_at"] and done["follow_up_note"] == "已电话回访，致歉"
@@ -236,5 +242,7 @@ async def test_warnings_follow_the_simulated_clock(client: TestClient) -> None:
     boss = await login(client, "9001", None)
     overdue = (await (await client.get("/api/cases?alert=overdue", headers=boss)).json())["cases"]
     assert [c["case_no"] for c in overdue] == [case["case_no"]]
-    back = await client.post("/api/sim/clock", json={"now": "2020-01-01T00:00:00+08:00"}, headers=boss)
+    back = await client.post(
+        "/api/sim/clock", json={"now": "2020-01-01T00:00:00+08:00"}, headers=boss
+    )
     assert back.status == 409

@@ -38,7 +38,9 @@ def test_numbering_restarts_on_a_new_business_day_in_hall_time() -> None:
 
 
 def test_day_may_start_at_a_configured_hour() -> None:
-    c = Clocked(sample_rules(day_starts_at=dt.time(4, 0)), dt.datetime(2026, 11, 27, 3, 0, tzinfo=TZ))
+    c = Clocked(
+        sample_rules(day_starts_at=dt.time(4, 0)), dt.datetime(2026, 11, 27, 3, 0, tzinfo=TZ)
+    )
     c.issue("A")
     assert c.hall.day == dt.date(2026, 11, 26)
 
@@ -166,9 +168,7 @@ MOVES: dict[S, dict[str, str]] = {
 }  # fmt: skip
 
 
-@pytest.mark.parametrize(
-    ("state", "command"), [(s, c) for s, row in MOVES.items() for c in row]
-)
+@pytest.mark.parametrize(("state", "command"), [(s, c) for s, row in MOVES.items() for c in row])
 def test_every_state_command_pair(state: S, command: str) -> None:
     c, t = _in_state(state)
     expected = MOVES[state][command]
@@ -403,5 +403,7 @@ def test_events_carry_copies_not_live_objects() -> None:
 
 def test_business_day_uses_the_hall_time_zone() -> None:
     rules = sample_rules()
-    assert rules.business_day(dt.datetime(2026, 11, 26, 17, 0, tzinfo=dt.UTC)) == dt.date(2026, 11, 27)
+    assert rules.business_day(dt.datetime(2026, 11, 26, 17, 0, tzinfo=dt.UTC)) == dt.date(
+        2026, 11, 27
+    )
     assert rules.business_day(T0) == dt.date(2026, 11, 26)

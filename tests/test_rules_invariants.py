@@ -67,7 +67,9 @@ def _check(c: Clocked, issued: int) -> None:
             assert t.state in r.IN_HAND and t.window == w.number
     in_hand = [t for t in tickets if t.state in r.IN_HAND]
     assert len(in_hand) == len(holders), "every called ticket is held by its window"
-    waiting = Counter(t.service for t in tickets if t.state is r.TicketState.WAITING and t.target_window is None)
+    waiting = Counter(
+        t.service for t in tickets if t.state is r.TicketState.WAITING and t.target_window is None
+    )
     assert {k: v for k, v in hall.waiting_counts().items() if v} == dict(waiting)
 
 

@@ -41,7 +41,9 @@ def test_staff_pin_must_be_digits(db_path: Path) -> None:
 def test_bad_config_stops_serve_with_the_key(tmp_path: Path) -> None:
     config = tmp_path / "hall.toml"
     config.write_text(
-        SAMPLE_CONFIG.read_text(encoding="utf-8").replace('order = "listed"', 'order = "random"', 1),
+        SAMPLE_CONFIG.read_text(encoding="utf-8").replace(
+            'order = "listed"', 'order = "random"', 1
+        ),
         encoding="utf-8",
     )
     result = onewindow("serve", "--config", str(config), check=False)

@@ -85,10 +85,10 @@ from onewindow.protocol.intake import (
     TicketRef,
 )
 from onewindow.protocol.queue import (
-    ClockRequest,
-    ClockView,
     CallTicketRequest,
     CallView,
+    ClockRequest,
+    ClockView,
     DisplaySettings,
     ErrorBody,
     ErrorDetail,
@@ -147,8 +147,6 @@ def schema_components(
 
 
 __all__ = [
-    "ClockRequest",
-    "ClockView",
     "EVENT_TYPES",
     "Applicant",
     "CallTicketRequest",
@@ -167,6 +165,8 @@ __all__ = [
     "CatalogueItemView",
     "CatalogueList",
     "ChannelName",
+    "ClockRequest",
+    "ClockView",
     "DecisionRequest",
     "DeviceRoleName",
     "DisplaySettings",
