@@ -170,6 +170,20 @@ class HallClient:
         assert out is not None
         return out
 
+    async def progress(self, case_no: str, phone4: str) -> p.ProgressView:
+        """Where a case is (public): 404 `progress_not_found` for any wrong pair."""
+        query = urlencode({"case_no": case_no, "phone4": phone4})
+        out = await self.request("GET", f"/api/progress?{query}", p.ProgressView)
+        assert out is not None
+        return out
+
+    async def rate(self, score: int, ticket: str | None = None, comment: str = "") -> p.RatingView:
+        """好差评 as the evaluator (no `ticket`: its window's last finished one) or kiosk."""
+        body = p.RatingRequest(score=score, ticket=ticket, comment=comment)
+        out = await self.request("POST", "/api/ratings", p.RatingView, body)
+        assert out is not None
+        return out
+
     async def ticket_action(self, ticket: str, action: str, body: Any = None) -> p.TicketView:
         """Supervision: cancel / reinstate / reassign a ticket by id or number."""
         out = await self.request("POST", f"/api/tickets/{ticket}/{action}", p.TicketView, body)
