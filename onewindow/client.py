@@ -10,6 +10,7 @@ No UI code here, so it can be tested and reused alone.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import random
 import uuid
 from collections.abc import AsyncIterator
@@ -187,6 +188,41 @@ class HallClient:
     async def ticket_action(self, ticket: str, action: str, body: Any = None) -> p.TicketView:
         """Supervision: cancel / reinstate / reassign a ticket by id or number."""
         out = await self.request("POST", f"/api/tickets/{ticket}/{action}", p.TicketView, body)
+        assert out is not None
+        return out
+
+    # -- cases, follow-ups and the simulated clock (the simulator, back-office tools) --
+
+    async def catalogue(self) -> list[p.CatalogueItemView]:
+        out = await self.request("GET", "/api/catalogue", p.CatalogueList)
+        return out.items if out else []
+
+    async def new_case(self, body: p.NewCaseRequest) -> p.CaseView:
+        """Pre-check (`precheck=True`) or submit a case from the window's ticket."""
+        out = await self.request("POST", "/api/cases", p.CaseView, body)
+        assert out is not None
+        return out
+
+    async def case_action(self, ref: str, action: str, body: Any = None) -> p.CaseView:
+        """submit / materials / return / approve / reject / issue, by case id or number."""
+        out = await self.request("POST", f"/api/cases/{ref}/{action}", p.CaseView, body)
+        assert out is not None
+        return out
+
+    async def follow_up(self, rating_id: int, note: str) -> p.RatingView:
+        body = p.FollowUpRequest(note=note)
+        out = await self.request("POST", f"/api/ratings/{rating_id}/follow-up", p.RatingView, body)
+        assert out is not None
+        return out
+
+    async def clock(self) -> p.ClockView:
+        out = await self.request("GET", "/api/clock", p.ClockView)
+        assert out is not None
+        return out
+
+    async def set_clock(self, now: dt.datetime) -> p.ClockView:
+        """Move a simulated clock (server started with `--sim-clock`, supervisor token)."""
+        out = await self.request("POST", "/api/sim/clock", p.ClockView, p.ClockRequest(now=now))
         assert out is not None
         return out
 
