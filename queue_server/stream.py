@@ -26,13 +26,18 @@ OUTBOX_LIMIT = 2000
 HEARTBEAT_S = 15.0
 
 
+# Put in an outbox by the heartbeat timer: the sender then writes a heartbeat.
+BEAT = (-1, "")
+
+
 class Client:
-    __slots__ = ("outbox", "sent", "ws")
+    __slots__ = ("last_send", "outbox", "sent", "ws")
 
     def __init__(self, ws: web.WebSocketResponse, outbox_limit: int) -> None:
         self.ws = ws
         self.outbox: asyncio.Queue[tuple[int, str] | None] = asyncio.Queue(outbox_limit)
         self.sent = 0  # the last seq this client has been sent
+        self.last_send = asyncio.get_running_loop().time()
 
 
 class Hub:
@@ -41,6 +46,7 @@ class Hub:
         self.heartbeat_s = heartbeat_s
         self.outbox_limit = OUTBOX_LIMIT
         self.clients: set[Client] = set()
+        self._beats: asyncio.Task[None] | None = None
 
     def publish(self, events: list[tuple[int, str]]) -> None:
         """Hand committed events to every client's outbox, never waiting on one."""
@@ -55,7 +61,22 @@ class Hub:
                         client.outbox.put_nowait(None)
                     break
 
+    async def _beat(self) -> None:
+        """One timer for all clients (a timeout per client and message costs more than the
+        send itself with a thousand screens): a heartbeat to each one left idle."""
+        loop = asyncio.get_running_loop()
+        while self.clients:
+            await asyncio.sleep(self.heartbeat_s / 3)
+            now = loop.time()
+            for client in list(self.clients):
+                if now - client.last_send >= self.heartbeat_s:
+                    client.last_send = now
+                    with contextlib.suppress(asyncio.QueueFull):
+                        client.outbox.put_nowait(BEAT)
+
     async def close_all(self) -> None:
+        if self._beats is not None:
+            self._beats.cancel()
         for client in list(self.clients):
             await client.ws.close(code=WSCloseCode.GOING_AWAY, message=b"server shutdown")
 
@@ -64,6 +85,8 @@ class Hub:
         await ws.prepare(request)
         client = Client(ws, self.outbox_limit)
         self.clients.add(client)  # first, so nothing committed from now on is missed
+        if self._beats is None or self._beats.done():
+            self._beats = asyncio.create_task(self._beat())
         sender = asyncio.create_task(self._send(client, since))
         try:
             async for msg in ws:  # screens only listen; anything they send is ignored
@@ -81,19 +104,18 @@ class Hub:
         try:
             await self._catch_up(client, since)
             while not ws.closed:
-                try:
-                    item = await asyncio.wait_for(client.outbox.get(), self.heartbeat_s)
-                except TimeoutError:
-                    beat = p.Heartbeat(seq=client.sent, at=self.service.clock.now())
-                    await ws.send_str(p.encode(beat).decode())
-                    continue
+                item = await client.outbox.get()
                 if item is None:
                     await ws.close(code=WSCloseCode.TRY_AGAIN_LATER, message=b"fell behind")
                     return
                 seq, body = item
-                if seq > client.sent:
+                if item is BEAT:
+                    beat = p.Heartbeat(seq=client.sent, at=self.service.clock.now())
+                    await ws.send_str(p.encode(beat).decode())
+                elif seq > client.sent:
                     await ws.send_str(body)
                     client.sent = seq
+                    client.last_send = asyncio.get_running_loop().time()
         except (ConnectionError, RuntimeError) as e:
             log.info("stream client gone: %s", e)
             await ws.close()
