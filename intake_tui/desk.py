@@ -6,12 +6,15 @@ in the screens, so that no screen can forget them:
 
 - an action is refused at once while the event stream is down (never queued), and
 - only one action is in flight at a time: a second press while the first is on the
-  wire is refused as `Busy`, so a double press never makes two calls.
+  wire is refused as `Busy`, so a double press never makes two calls; and the same
+  action again within `REPEAT_GUARD_S` of the last one's answer is refused as
+  `Repeated`, because on a fast network a double press can outlive the request.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -24,6 +27,9 @@ from .hall_model import HallModel
 
 T = TypeVar("T")
 Clock = Callable[[], dt.datetime]
+# Longer than a double press or a key bounce (~100–300 ms), shorter than a clerk
+# needs to look at the screen before meaning to do the same thing again.
+REPEAT_GUARD_S = 0.6
 
 
 def local_clock() -> dt.datetime:
@@ -36,6 +42,10 @@ class Offline(ClientError):
 
 class Busy(ClientError):
     """Refused here: another action is still on the wire."""
+
+
+class Repeated(ClientError):
+    """Refused here: the very same action was answered a moment ago."""
 
 
 @dataclass(frozen=True)
@@ -54,13 +64,18 @@ def describe(error: BaseException, lang: str, server: str = "") -> str:
         return text("clerk.error.offline", lang)
     if isinstance(error, Busy):
         return text("clerk.error.busy", lang)
+    if isinstance(error, Repeated):
+        return text("clerk.error.repeated", lang)
     if isinstance(error, Unreachable):
         return text("clerk.error.unreachable", lang, server=server)
     return text("clerk.error.unexpected", lang, error=type(error).__name__)
 
 
 class Desk:
-    def __init__(self, server: str, lang: str = "zh", clock: Clock = local_clock) -> None:
+    def __init__(
+        self, server: str, lang: str = "zh", clock: Clock = local_clock,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:  # fmt: skip
         self.server = server.rstrip("/")
         self.client = HallClient(self.server, language=lang)
         self.clock = clock
@@ -68,6 +83,8 @@ class Desk:
         self.session: p.LoginResponse | None = None
         self.live = False
         self.in_flight: str | None = None
+        self.monotonic = monotonic
+        self._last: tuple[str, float] = ("", -REPEAT_GUARD_S)  # last action, when answered
         self._stream: EventStream | None = None
 
     @property
@@ -109,11 +126,15 @@ class Desk:
             raise Offline(name)
         if self.in_flight is not None:
             raise Busy(self.in_flight)
+        last, answered = self._last
+        if name == last and self.monotonic() - answered < REPEAT_GUARD_S:
+            raise Repeated(name)
         self.in_flight = name
         try:
             return await call()
         finally:
             self.in_flight = None
+            self._last = (name, self.monotonic())
 
     async def window_action(self, action: str, body: Any = None) -> p.TicketView | None:
         """call-next, recall, start, finish, no-show, transfer, call at the own window."""
@@ -139,7 +160,8 @@ class Desk:
     async def issue_ticket(self, service: str, kind: str) -> p.TicketView:
         # channel "guide": the ticket was issued at the guide desk on a visitor's behalf
         return await self.act(
-            "issue", lambda: self.client.issue_ticket(service, kind, channel="guide")
+            f"issue:{service}:{kind}",
+            lambda: self.client.issue_ticket(service, kind, channel="guide"),
         )
 
     async def lookup(self, number: str) -> list[p.TicketView]:

@@ -17,6 +17,7 @@ from onewindow.i18n import text
 from tests.hallserver import HallServer
 from tests.test_clerk_harness import (
     SIZE,
+    StepClock,
     clerk_app,
     hall_state,
     issue,
@@ -78,10 +79,29 @@ async def test_double_press_of_call_next_calls_one_ticket(hall: HallServer) -> N
         assert {s.code: s.waiting for s in state.services}["A"] == 2
         assert said[0] == text("clerk.error.busy")  # the second press, refused here
 
-        await pilot.press("f1")  # a later press reaches the server, which refuses it
+        app.desk.monotonic = clock = StepClock()
+        clock.step()  # a press well after the first reaches the server, which refuses it
+        await pilot.press("f1")
         await wait_for(pilot, lambda: "未办结" in status(app), "the server's refusal")
         state = await hall_state(hall)
         assert [c.number for c in state.recent_calls] == ["A001"]
+
+
+async def test_double_press_of_recall_recalls_once(hall: HallServer) -> None:
+    await issue(hall, "A")
+    app = clerk_app(hall, 5)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await signed_in(pilot, "1005")
+        await pilot.press("f1")
+        await wait_for(pilot, lambda: "已呼叫" in status(app), "the call")
+        # one press after the other, each after the last was answered: on loopback the
+        # answer comes faster than a finger's double press
+        await pilot.press("f2")
+        await wait_for(pilot, lambda: "第 2 次" in status(app) and not screen.busy, "recall")
+        await pilot.press("f2")
+        await wait_for(pilot, lambda: status(app) == text("clerk.error.repeated"), "the guard")
+        current = window_of(await hall_state(hall), 5).current
+        assert current is not None and current.call_count == 2
 
 
 async def test_buttons_are_disabled_while_a_call_is_in_flight(hall: HallServer) -> None:
@@ -108,7 +128,9 @@ async def test_recall_then_no_show_only_after_the_configured_recalls(hall: HallS
         await wait_for(pilot, lambda: screen.query_one(CurrentTicket).ticket is not None, "call")
         await pilot.press("f5")  # too early: the server says how many recalls are left
         await wait_for(pilot, lambda: "还需重呼 2 次" in status(app), "recalls_left")
+        app.desk.monotonic = clock = StepClock()
         for count in (2, 3):
+            clock.step()  # each recall meant, not a double press
             await pilot.press("f2")
             await wait_for(pilot, lambda c=count: f"第 {c} 次" in status(app), f"recall {count}")
         await pilot.press("f5")

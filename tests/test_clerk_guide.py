@@ -18,6 +18,7 @@ from tests.hallserver import HallServer
 from tests.test_clerk_harness import (
     PIN,
     SIZE,
+    StepClock,
     clerk_app,
     hall_state,
     issue,
@@ -79,6 +80,8 @@ async def test_guide_looks_a_number_up(hall: HallServer) -> None:
         await wait_for(pilot, lambda: card.ticket is not None, "the look-up")
         assert card.ticket is not None
         assert (card.ticket.number, card.ticket.people_ahead) == ("A002", 1)
+        app.desk.monotonic = clock = StepClock()
+        clock.step()  # a second look-up, meant
         await pilot.press("f4")
         await type_text(pilot, "A9")
         await pilot.press("enter")
@@ -98,6 +101,8 @@ async def test_guide_issues_a_special_ticket_from_a_visitors_ticket(hall: HallSe
         assert card.ticket is not None
         assert (card.ticket.number, card.ticket.service) == ("T001", "E")
         assert "E001" in status(app)
+        app.desk.monotonic = clock = StepClock()
+        clock.step()
         await pilot.press("f3")  # the same visitor twice: the server refuses
         await type_text(pilot, "E1")
         await pilot.press("enter")

@@ -11,6 +11,7 @@ import atexit
 import datetime as dt
 import shutil
 import tempfile
+import time
 from collections.abc import Awaitable, Callable
 from functools import cache
 from pathlib import Path
@@ -18,6 +19,7 @@ from pathlib import Path
 from textual.pilot import Pilot
 
 from intake_tui.app import ClerkApp
+from intake_tui.desk import REPEAT_GUARD_S
 from intake_tui.screens.desk_screen import DeskScreen
 from intake_tui.widgets.status_line import StatusLine
 from onewindow import protocol as p
@@ -104,6 +106,20 @@ async def signed_in(pilot: Pilot[None], staff: str, pin: str = PIN, window: str 
     await wait_for(pilot, lambda: app.desk.model.waiting_complete, "the waiting list")
     assert isinstance(app.screen, DeskScreen)
     return app.screen
+
+
+class StepClock:
+    """A monotonic clock the test moves: to let the same key be pressed again on purpose
+    past the Desk's repeat guard without sleeping."""
+
+    def __init__(self) -> None:
+        self.now = time.monotonic()  # carries on from the clock the Desk used so far
+
+    def __call__(self) -> float:
+        return self.now
+
+    def step(self) -> None:
+        self.now += 2 * REPEAT_GUARD_S
 
 
 def status(app: ClerkApp) -> str:

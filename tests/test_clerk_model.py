@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from intake_tui.desk import Busy, Desk, Offline, SessionEnded
+from intake_tui.desk import REPEAT_GUARD_S, Busy, Desk, Offline, Repeated, SessionEnded
 from intake_tui.hall_model import HallModel
 from onewindow import protocol as p
-from onewindow.client import HallClient, Link
+from onewindow.client import ApiFailure, HallClient, Link
 from tests.hallserver import HallServer
 from tests.test_clerk_harness import PIN, hall_state, issue, start_hall, window_of
 
@@ -172,6 +172,34 @@ async def test_desk_sends_one_action_at_a_time(hall: HallServer) -> None:
         assert sum(isinstance(r, Busy) for r in results) == 1
         assert sum(isinstance(r, p.TicketView) for r in results) == 1
         assert [c.number for c in (await hall_state(hall)).recent_calls] == ["B001"]
+    finally:
+        desk.stop()
+        task.cancel()
+        await desk.close()
+
+
+async def test_desk_refuses_the_same_action_again_right_after_its_answer(
+    hall: HallServer,
+) -> None:
+    await issue(hall, "A")
+    desk, task = await live_desk(hall, "1005", 5)
+    now = [100.0]
+    desk.monotonic = lambda: now[0]  # a clock the test moves, not a sleep
+    try:
+        await desk.window_action("call-next")
+        await desk.window_action("recall")
+        now[0] += REPEAT_GUARD_S / 2  # a double press outliving a fast answer
+        with pytest.raises(Repeated):
+            await desk.window_action("recall")
+        await desk.window_action("start")  # another action is not held back
+        now[0] += REPEAT_GUARD_S / 2
+        with pytest.raises(Repeated):
+            await desk.window_action("start")
+        current = window_of(await hall_state(hall), 5).current
+        assert current is not None and (current.call_count, current.state) == (2, "serving")
+        now[0] += REPEAT_GUARD_S
+        with pytest.raises(ApiFailure):  # past the guard the server decides again
+            await desk.window_action("recall")
     finally:
         desk.stop()
         task.cancel()
