@@ -3,8 +3,6 @@ printed at the desk's own printer (a real TCP listener standing in for it)."""
 
 from __future__ import annotations
 
-import socket
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,12 +12,14 @@ from intake_tui.widgets.current_ticket import CurrentTicket
 from intake_tui.widgets.service_picker import ServicePicker
 from intake_tui.widgets.ticket_card import TicketCard
 from onewindow.client import HallClient
-from tests.hallserver import ROOT, SAMPLE_CONFIG, HallServer
+from tests.hallserver import HallServer
 from tests.test_clerk_harness import (
     PIN,
     SIZE,
+    NetworkPrinter,
     clerk_app,
     hall_state,
+    hall_with_desk_printer,
     issue,
     signed_in,
     start_hall,
@@ -27,36 +27,6 @@ from tests.test_clerk_harness import (
     wait_for,
     window_of,
 )  # fmt: skip
-
-STATUS_REQUEST = b"\x10\x04\x04"  # DLE EOT 4: the printer's paper sensor
-PAPER_OK = b"\x12"
-
-
-class NetworkPrinter:
-    """A TCP listener that takes ESC/POS bytes and answers paper-status requests."""
-
-    def __init__(self) -> None:
-        self.sock = socket.create_server(("127.0.0.1", 0))
-        self.port = self.sock.getsockname()[1]
-        self.received = bytearray()
-        self.slips = 0
-        threading.Thread(target=self._serve, daemon=True).start()
-
-    def _serve(self) -> None:
-        while True:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                return
-            with conn:
-                while chunk := conn.recv(65536):
-                    self.received += chunk
-                    for _ in range(chunk.count(STATUS_REQUEST)):
-                        conn.sendall(PAPER_OK)
-            self.slips += 1
-
-    def close(self) -> None:
-        self.sock.close()
 
 
 @pytest.fixture
@@ -69,14 +39,7 @@ def printer() -> Iterator[NetworkPrinter]:
 @pytest.fixture
 def hall(tmp_path: Path, printer: NetworkPrinter) -> Iterator[HallServer]:
     """The sample hall, with a desk printer at consultation window 1."""
-    text = SAMPLE_CONFIG.read_text(encoding="utf-8")
-    window_1 = 'name = "综合咨询1号窗"\n'
-    assert window_1 in text
-    text = text.replace(window_1, f'{window_1}printer = "127.0.0.1:{printer.port}"\n')
-    text = text.replace('file = "catalogue.toml"', f'file = "{ROOT / "catalogue.toml"}"')
-    config = tmp_path / "config.toml"
-    config.write_text(text, encoding="utf-8")
-    server = start_hall(tmp_path, config)
+    server = start_hall(tmp_path, hall_with_desk_printer(tmp_path, 1, printer))
     yield server
     server.stop()
 

@@ -18,9 +18,11 @@ from tests.hallserver import HallServer
 from tests.test_clerk_harness import (
     PIN,
     SIZE,
+    NetworkPrinter,
     StepClock,
     clerk_app,
     hall_state,
+    hall_with_desk_printer,
     issue,
     signed_in,
     start_hall,
@@ -138,3 +140,22 @@ async def test_reprint_says_when_the_desk_has_no_printer(hall: HallServer) -> No
         await wait_for(pilot, lambda: "A001" in status(app), "the ticket")
         await pilot.press("f5")
         assert "没有配置打印机" in status(app)
+
+
+async def test_guide_desk_prints_what_it_issues_and_reprints_it(tmp_path: Path) -> None:
+    printer = NetworkPrinter()
+    hall = start_hall(tmp_path, hall_with_desk_printer(tmp_path, 4, printer))
+    try:
+        app = clerk_app(hall, 4)
+        async with app.run_test(size=SIZE) as pilot:
+            await signed_in(pilot, "2001")
+            await pilot.press("f1")
+            await wait_for(pilot, lambda: printer.slips == 1, "the first slip")
+            await wait_for(pilot, lambda: status(app) == "A001 已打印。", "the print outcome")
+            await pilot.press("f5")
+            await wait_for(pilot, lambda: printer.slips == 2, "the reprint")
+            assert printer.received.count(b"A001") >= 2
+            assert (await waiting(hall))["A"] == 1  # a reprint issues nothing
+    finally:
+        hall.stop()
+        printer.close()

@@ -10,7 +10,9 @@ from __future__ import annotations
 import atexit
 import datetime as dt
 import shutil
+import socket
 import tempfile
+import threading
 import time
 from collections.abc import Awaitable, Callable
 from functools import cache
@@ -25,7 +27,7 @@ from intake_tui.widgets.status_line import StatusLine
 from onewindow import protocol as p
 from onewindow.client import HallClient
 from onewindow.config import Config, load_config
-from tests.hallserver import SAMPLE_CONFIG, HallServer
+from tests.hallserver import ROOT, SAMPLE_CONFIG, HallServer
 
 SIZE = (100, 30)
 KIOSK = "demo-kiosk-token"
@@ -46,6 +48,49 @@ def start_hall(tmp_path: Path, config: Path = SAMPLE_CONFIG) -> HallServer:
     db = tmp_path / "hall.sqlite"
     shutil.copy(_staffed_template(), db)
     return HallServer(db, config=config).start()
+
+
+STATUS_REQUEST = b"\x10\x04\x04"  # DLE EOT 4: the printer's paper sensor
+PAPER_OK = b"\x12"
+
+
+class NetworkPrinter:
+    """A TCP listener that takes ESC/POS bytes and answers paper-status requests."""
+
+    def __init__(self) -> None:
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.port = self.sock.getsockname()[1]
+        self.received = bytearray()
+        self.slips = 0
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            with conn:
+                while chunk := conn.recv(65536):
+                    self.received += chunk
+                    for _ in range(chunk.count(STATUS_REQUEST)):
+                        conn.sendall(PAPER_OK)
+            self.slips += 1
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+def hall_with_desk_printer(folder: Path, window: int, printer: NetworkPrinter) -> Path:
+    """A copy of the sample hall's config where `window` has its own desk printer."""
+    text = SAMPLE_CONFIG.read_text(encoding="utf-8")
+    entry = f"number = {window}\n"
+    assert entry in text
+    text = text.replace(entry, f'{entry}printer = "127.0.0.1:{printer.port}"\n', 1)
+    text = text.replace('file = "catalogue.toml"', f'file = "{ROOT / "catalogue.toml"}"')
+    config = folder / "config.toml"
+    config.write_text(text, encoding="utf-8")
+    return config
 
 
 def clerk_app(server: HallServer, window: int | None, **kw: object) -> ClerkApp:
