@@ -4,7 +4,8 @@ Request bodies, answers and websocket events are frozen msgspec Structs. The ser
 validates with them, the OpenAPI document is generated from them, and clients decode
 with them: nobody builds a wire dict by hand at a call site. Import this package
 (`from onewindow import protocol as p`); its parts are `queue` (tickets, windows, the
-hall's state), `intake` (catalogue, cases, ratings, progress) and `events`.
+hall's state), `intake` (catalogue, cases, ratings, progress), `reports` (the figures of
+a period) and `events`.
 """
 
 from __future__ import annotations
@@ -105,6 +106,18 @@ from onewindow.protocol.queue import (
     TransferRequest,
     WindowView,
 )
+from onewindow.protocol.reports import (
+    BadRating,
+    CaseFigures,
+    DayFigures,
+    Durations,
+    GroupFigures,
+    HourFigures,
+    RatingFigures,
+    Report,
+    TicketFigures,
+    WaitBucket,
+)
 
 T = TypeVar("T")
 
@@ -149,11 +162,13 @@ def schema_components(
 __all__ = [
     "EVENT_TYPES",
     "Applicant",
+    "BadRating",
     "CallTicketRequest",
     "CallView",
     "CaseAccepted",
     "CaseApproved",
     "CaseEventBase",
+    "CaseFigures",
     "CaseIssued",
     "CaseList",
     "CaseOverdue",
@@ -167,15 +182,19 @@ __all__ = [
     "ChannelName",
     "ClockRequest",
     "ClockView",
+    "DayFigures",
     "DecisionRequest",
     "DeviceRoleName",
     "DisplaySettings",
+    "Durations",
     "ErrorBody",
     "ErrorDetail",
     "Event",
     "EventBase",
     "FollowUpRequest",
+    "GroupFigures",
     "Heartbeat",
+    "HourFigures",
     "IdTypeName",
     "IssueTicketRequest",
     "ItemCode",
@@ -189,10 +208,12 @@ __all__ = [
     "PauseRequest",
     "ProgressView",
     "QueueChanged",
+    "RatingFigures",
     "RatingList",
     "RatingReceived",
     "RatingRequest",
     "RatingView",
+    "Report",
     "ReturnRequest",
     "ServiceCode",
     "ServiceView",
@@ -208,6 +229,7 @@ __all__ = [
     "TicketCancelled",
     "TicketEventBase",
     "TicketExpired",
+    "TicketFigures",
     "TicketFinished",
     "TicketIssued",
     "TicketKindName",
@@ -221,6 +243,7 @@ __all__ = [
     "TicketTransferred",
     "TicketView",
     "TransferRequest",
+    "WaitBucket",
     "WindowClosed",
     "WindowEventBase",
     "WindowNumber",

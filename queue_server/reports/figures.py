@@ -1,0 +1,127 @@
+"""`compute(db, config, period)`: every figure of docs/reports.md for a period.
+
+Tickets, cases and ratings are read on their own connections in parallel (SQLite lets
+go of the GIL while it works), then put together per grouping into one `p.Report`,
+the very shape `GET /api/reports` answers. Nothing here writes to the database except
+the report indexes (migration 3) that an older database may still lack.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import sqlite_utils
+
+from onewindow import protocol as p
+from onewindow.catalogue import Catalogue, CatalogueError
+from onewindow.catalogue_file import load_catalogue
+from onewindow.config import Config
+from queue_server import migrations
+from queue_server.reports import case_figures, rating_figures, ticket_figures
+from queue_server.reports.assemble import assemble
+from queue_server.reports.case_figures import CaseRows
+from queue_server.reports.period import Period, bounds
+from queue_server.reports.rating_figures import RatingRows
+
+Progress = Callable[[str], None]
+
+
+def compute(
+    db: str | Path | sqlite3.Connection, config: Config, period: Period | None = None, *,
+    as_of: dt.datetime | None = None, live: bool = False, catalogue: Catalogue | None = None,
+    progress: Progress | None = None,
+) -> p.Report:  # fmt: skip
+    """The report of `period` (None: every day in the database).
+
+    `as_of` is when open cases are judged overdue; by default the time of the last
+    event recorded, so a simulated day is judged by its own clock. `catalogue` names
+    the items (by default the config's catalogue file is read).
+    """
+    say = progress or (lambda _: None)
+    if catalogue is None:
+        catalogue = _catalogue(config)
+    if isinstance(db, sqlite3.Connection):
+        _prepare(db)
+        return _compute([db], config, period, as_of, live, catalogue, say)
+    conns = [_open(Path(db)) for _ in range(2)]
+    try:
+        return _compute(conns, config, period, as_of, live, catalogue, say)
+    finally:
+        for conn in conns:
+            conn.close()
+
+
+def _catalogue(config: Config) -> Catalogue | None:
+    if not config.catalogue.file:
+        return None
+    try:
+        return load_catalogue(config.resolve(config.catalogue.file))
+    except CatalogueError:
+        return None  # items are then shown by their codes: the figures do not need names
+
+
+def _open(path: Path) -> sqlite3.Connection:
+    if not path.is_file():
+        raise FileNotFoundError(path)
+    conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+    conn.execute("PRAGMA busy_timeout = 5000")
+    conn.execute("PRAGMA temp_store = MEMORY")
+    _prepare(conn)
+    return conn
+
+
+def _prepare(conn: sqlite3.Connection) -> None:
+    """An older database gets the report indexes (what the server does when it starts)."""
+    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    if version < len(migrations.MIGRATIONS):
+        migrations.migrate(sqlite_utils.Database(conn))
+
+
+def whole_database(conn: sqlite3.Connection) -> Period | None:
+    """Every business day with a ticket or a rating."""
+    tickets = conn.execute("SELECT min(business_day), max(business_day) FROM tickets").fetchone()
+    rated = conn.execute("SELECT min(business_day), max(business_day) FROM ratings").fetchone()
+    days = [d for d in (*tickets, *rated) if d]
+    if not days:
+        return None
+    return Period(dt.date.fromisoformat(min(days)), dt.date.fromisoformat(max(days)))
+
+
+def last_event_time(conn: sqlite3.Connection) -> float | None:
+    row = conn.execute("SELECT at FROM events ORDER BY seq DESC LIMIT 1").fetchone()
+    return float(row[0]) if row else None
+
+
+def _compute(
+    conns: list[sqlite3.Connection], config: Config, period: Period | None,
+    as_of: dt.datetime | None, live: bool, catalogue: Catalogue | None, say: Progress,
+) -> p.Report:  # fmt: skip
+    tz = config.hall.tz
+    main, other = conns[0], conns[-1]
+    if as_of is None:
+        last = last_event_time(main)
+        as_of = dt.datetime.fromtimestamp(last, tz) if last else dt.datetime.now(tz)
+    if period is None:
+        period = whole_database(main) or Period.day(as_of.astimezone(tz).date())
+    start_ts, end_ts = bounds(period, tz, config.hall.day_starts_at)
+    judge_day = min(period.last, as_of.astimezone(tz).date())
+
+    def cases_and_ratings() -> tuple[CaseRows, RatingRows, list[p.BadRating]]:
+        cases = case_figures.load(other, period, start_ts, end_ts, tz, judge_day)
+        ratings = rating_figures.load(other, period)
+        return cases, ratings, rating_figures.bad_ratings(other, period, tz)
+
+    say("tickets, cases, ratings")
+    if main is other:
+        tickets = ticket_figures.load(main, period, start_ts, end_ts, tz)
+        cases, ratings, bad = cases_and_ratings()
+    else:
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            later = pool.submit(cases_and_ratings)
+            tickets = ticket_figures.load(main, period, start_ts, end_ts, tz)
+            cases, ratings, bad = later.result()
+    return assemble(config, catalogue, period, as_of, live, tickets, cases, ratings, bad)
