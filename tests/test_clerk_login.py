@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Input, Label, Static
 
@@ -60,6 +61,16 @@ async def test_cursor_starts_at_staff_id_and_the_window_is_not_asked(hall: HallS
         assert "综合受理7号窗" in str(app.screen.query_one("#login-place", Static).render())
         await pilot.press(*"1001", "tab")
         assert app.focused.id == "pin" and app.focused.password  # type: ignore[union-attr]
+
+
+async def test_a_burst_of_keys_lands_in_the_right_fields(hall: HallServer) -> None:
+    """As tmux, a paste or a badge scanner sends them: all at once, before any is handled."""
+    app = clerk_app(hall, 12)
+    async with app.run_test(size=SIZE) as pilot:
+        for key in [*"1001", "tab", *PIN, "enter"]:
+            app.post_message(events.Key(key, key if len(key) == 1 else None))
+        await wait_for(pilot, lambda: isinstance(app.screen, AcceptanceScreen), "the sign-in")
+        assert window_of(await hall_state(hall), 12).staff_id == "1001"
 
 
 async def test_wrong_pin_is_said_and_the_pin_cleared(hall: HallServer) -> None:

@@ -1,8 +1,9 @@
 """The small modal every dialog is: a title, a few fields, a line for what is wrong.
 
-Enter submits (from any field), Escape cancels. A subclass says which fields it has
-and turns their values into a result, or into a message that tells the clerk what
-to correct; the dialog stays open until the values are right.
+Enter submits (from any field), Escape cancels, Tab moves between fields. A
+subclass says which fields it has and turns their values into a result, or into a
+message that tells the clerk what to correct; the dialog stays open until the values
+are right.
 """
 
 from __future__ import annotations
@@ -25,7 +26,13 @@ class Invalid(Exception):
 
 
 class Dialog(ModalScreen[R | None], Generic[R]):
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", show=False)]
+    # Tab is a priority binding, acted on as the key is read, so a fast burst of keys
+    # never lands in the field that was focused before the Tab (see LoginScreen)
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", show=False),
+        Binding("tab", "app.focus_next", show=False, priority=True),
+        Binding("shift+tab", "app.focus_previous", show=False, priority=True),
+    ]
 
     def __init__(self, lang: str) -> None:
         super().__init__()

@@ -28,7 +28,15 @@ if TYPE_CHECKING:
 
 
 class LoginScreen(Screen[None]):
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("f10", "language", show=False)]
+    # Tab is a priority binding: the app moves the focus as it reads the key, so in a
+    # fast burst ("1005<Tab>1234<Enter>" from a scanner, a paste or tmux) what follows
+    # the Tab lands in the next field instead of racing the focus change. Enter stays
+    # with the field, so it comes after the field has taken every key typed before it.
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f10", "language", show=False),
+        Binding("tab", "app.focus_next", show=False, priority=True),
+        Binding("shift+tab", "app.focus_previous", show=False, priority=True),
+    ]
 
     busy: reactive[bool] = reactive(False)
 
@@ -79,7 +87,7 @@ class LoginScreen(Screen[None]):
         self.post_message(LanguageToggled())
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        # Enter in the staff id field moves on, as Tab does; Enter in the last field signs in
+        """Enter moves on from the staff id, as Tab does; in the last field it signs in."""
         event.stop()
         fields = list(self.query(Input))
         if event.input is not fields[-1]:
