@@ -26,6 +26,7 @@ from onewindow.client import ApiFailure, ClientError, EventStream, HallClient, L
 from onewindow.config import Config
 from onewindow.protocol import TicketView
 from ticket_printer.kiosk.screens.issued import IssuedScreen
+from ticket_printer.kiosk.screens.progress import ProgressScreen
 from ticket_printer.kiosk.screens.staff import StaffScreen
 from ticket_printer.kiosk.screens.start import StartScreen
 from ticket_printer.output import PrintOutcome
@@ -170,6 +171,10 @@ class KioskApp(App[None]):
         self.lang = "en" if self.lang == "zh" else "zh"
         self.client.language = self.lang
         self.start.lang = self.lang
+
+    def on_start_screen_progress_requested(self) -> None:
+        screen = ProgressScreen(self.config, self.client, self.lang)
+        self.push_screen(screen, lambda _: self._reset())
 
     def on_start_screen_idle(self) -> None:
         if self.lang != self.default_lang:

@@ -45,6 +45,9 @@ class StartScreen(Screen[None]):
     class Idle(Message):
         """Nobody touched the screen for `idle_seconds`: back to the defaults."""
 
+    class ProgressRequested(Message):
+        """The visitor wants to know where their case is (办件进度查询)."""
+
     def __init__(self, config: Config) -> None:
         super().__init__(id="start")
         self.config = config
@@ -62,6 +65,7 @@ class StartScreen(Screen[None]):
             if self.config.kiosk.allow_priority:
                 yield Button("", id="priority")
             yield Button("", id="language")
+            yield Button("", id="progress-query")
         yield Static(id="status")
 
     def on_mount(self) -> None:
@@ -88,6 +92,7 @@ class StartScreen(Screen[None]):
             priority.set_class(self.priority, "on")
             priority.display = self.priority_allowed
         self.query_one("#language", Button).label = t("kiosk.other_language", lang)
+        self.query_one("#progress-query", Button).label = t("progress.kiosk.button", lang)
         link = {None: "kiosk.status_connecting", True: "kiosk.status_online"}.get(
             self.online, "kiosk.status_offline"
         )
@@ -138,6 +143,11 @@ class StartScreen(Screen[None]):
     def _language(self) -> None:
         self._touched()
         self.post_message(self.LanguageToggled())
+
+    @on(Button.Pressed, "#progress-query")
+    def _progress(self) -> None:
+        self._touched()
+        self.post_message(self.ProgressRequested())
 
     def on_click(self, event: Click) -> None:
         self._touched()
