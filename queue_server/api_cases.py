@@ -8,10 +8,11 @@ from aiohttp import web
 
 from onewindow import protocol as p
 from onewindow.catalogue import CatalogueItem
-from queue_server.keys import INTAKE
+from queue_server.keys import INTAKE, SESSIONS
 from queue_server.routing import ANYONE_SIGNED_IN, STAFF, Call, Handler, Routes, answer
 
 routes = Routes()
+KIOSK_ALLOWANCE = 10  # a kiosk may make ten times an address's wrong progress queries
 
 
 def item_view(item: CatalogueItem) -> p.CatalogueItemView:
@@ -159,7 +160,13 @@ async def issue_case(request: web.Request, call: Call) -> web.Response:
 )  # fmt: skip
 async def progress(request: web.Request, call: Call) -> web.Response:
     q = request.query
-    client = request.remote or "?"
-    view = await request.app[INTAKE].progress(q.get("case_no", "").strip(),
-                                              q.get("phone4", "").strip(), client)  # fmt: skip
+    who = request.app[SESSIONS].identify(request)
+    if who is not None and who.role == "kiosk":
+        # A kiosk asks for every visitor at the machine: limit it as a device, not an address.
+        client, allowance = f"device:{who.name}", KIOSK_ALLOWANCE
+    else:
+        client, allowance = request.remote or "?", 1
+    view = await request.app[INTAKE].progress(
+        q.get("case_no", "").strip(), q.get("phone4", "").strip(), client, allowance
+    )
     return answer(view)

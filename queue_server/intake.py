@@ -227,14 +227,20 @@ class Intake:
 
     # -- progress queries --
 
-    async def progress(self, case_no: str, last4: str, client: str) -> p.ProgressView:
-        """Case number + the phone's last 4 digits; every wrong pair answers the same."""
+    async def progress(
+        self, case_no: str, last4: str, client: str, allowance: int = 1
+    ) -> p.ProgressView:
+        """Case number + the phone's last 4 digits; every wrong pair answers the same.
+
+        Wrong pairs are limited per `client` (an address, or a kiosk device, which
+        serves many visitors and so gets `allowance` times the attempts).
+        """
         cfg = self.service.config.cases
         misses = self._misses[client]
         horizon = time.monotonic() - cfg.progress_window_minutes * 60
         while misses and misses[0] < horizon:
             misses.popleft()
-        if len(misses) >= cfg.progress_attempts:
+        if len(misses) >= cfg.progress_attempts * allowance:
             raise ApiError(429, "progress_limited", minutes=round(cfg.progress_window_minutes))
         case = None
         if case_no.isdigit() and len(case_no) == 12:

@@ -246,3 +246,16 @@ async def test_warnings_follow_the_simulated_clock(client: TestClient) -> None:
         "/api/sim/clock", json={"now": "2020-01-01T00:00:00+08:00"}, headers=boss
     )
     assert back.status == 409
+
+
+async def test_kiosk_progress_queries_are_limited_per_device_not_per_address(
+    client: TestClient,
+) -> None:
+    for _ in range(12):
+        resp = await client.get("/api/progress?case_no=209901010001&phone4=1111", headers=KIOSK)
+        assert resp.status == 404
+    # The same address without the kiosk's token is a stranger, with its own smaller limit.
+    for _ in range(10):
+        await client.get("/api/progress?case_no=209901010001&phone4=1111")
+    assert (await client.get("/api/progress?case_no=209901010001&phone4=1111")).status == 429
+    assert (await client.get("/api/progress?case_no=1&phone4=1", headers=KIOSK)).status == 404
