@@ -27,7 +27,7 @@ from queue_server.reports.case_figures import CaseRows
 from queue_server.reports.period import Period, bounds
 from queue_server.reports.rating_figures import RatingRows
 
-Progress = Callable[[str], None]
+Progress = Callable[[str], None]  # told each step's name: "reading", then "grouping"
 
 
 def compute(
@@ -74,9 +74,15 @@ def _open(path: Path) -> sqlite3.Connection:
     return conn
 
 
+class NotOneWindowDatabase(sqlite3.DatabaseError):
+    """An SQLite file that some other program wrote: it is left untouched."""
+
+
 def _prepare(conn: sqlite3.Connection) -> None:
     """An older database gets the report indexes (what the server does when it starts)."""
     version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    if version == 0:
+        raise NotOneWindowDatabase("no OneWindow schema")
     if version < len(migrations.MIGRATIONS):
         migrations.migrate(sqlite_utils.Database(conn))
 
@@ -115,7 +121,7 @@ def _compute(
         ratings = rating_figures.load(other, period)
         return cases, ratings, rating_figures.bad_ratings(other, period, tz)
 
-    say("tickets, cases, ratings")
+    say("reading")
     if main is other:
         tickets = ticket_figures.load(main, period, start_ts, end_ts, tz)
         cases, ratings, bad = cases_and_ratings()
@@ -124,4 +130,5 @@ def _compute(
             later = pool.submit(cases_and_ratings)
             tickets = ticket_figures.load(main, period, start_ts, end_ts, tz)
             cases, ratings, bad = later.result()
+    say("grouping")
     return assemble(config, catalogue, period, as_of, live, tickets, cases, ratings, bad)
