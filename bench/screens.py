@@ -178,9 +178,11 @@ class Http:
 
 
 def measure(
-    server: Process, count: int, calls: int, call: Callable[[int], str], compress: int = 0
-) -> Result:
-    """Connect `count` screens, make `calls` calls through `call(i) -> number`, collect."""
+    server: Process, count: int, calls: int, call: Callable[[int], str],
+    between: Callable[[], None] | None = None, compress: int = 0,
+) -> Result:  # fmt: skip
+    """Connect `count` screens, make `calls` calls through `call(i) -> number` (and
+    `between()` half-way to the next one), collect when each screen saw each call."""
     processes, gap = SETTINGS[count]
     workers = []
     for i in range(processes):
@@ -199,6 +201,9 @@ def measure(
         for i in range(calls):
             begun = time.monotonic()
             sent[call(i)] = begun
+            if between is not None:
+                time.sleep(max(0.0, next_at + gap / 2 - time.monotonic()))
+                between()
             next_at += gap
             time.sleep(max(0.0, next_at - time.monotonic()))
         time.sleep(1.0)
@@ -235,11 +240,12 @@ def run_ours(count: int, calls: int) -> Result:
         clerk = http.post("/api/login", {"staff_id": "1001", "pin": "1234", "window": 5})["token"]
 
         def call(i: int) -> str:
-            number = str(http.post("/api/windows/5/call-next", token=clerk)["number"])
-            http.post("/api/windows/5/finish", token=clerk)  # after: it is not timed
-            return number
+            return str(http.post("/api/windows/5/call-next", token=clerk)["number"])
 
-        return measure(server, count, calls, call)
+        def finish() -> None:  # as a clerk would, a while after the call: not timed
+            http.post("/api/windows/5/finish", token=clerk)
+
+        return measure(server, count, calls, call, finish)
 
 
 def event_size() -> int:

@@ -104,6 +104,7 @@ class TerminalScreen:
         else:
             self.problem = link.reason
             await self.refresh()  # tells a wrong token apart from a server that is down
+        self.on_link(link.live)
         self.changed.set()
 
     def _load(self, state: p.StateSnapshot) -> list[p.CallView] | None:
@@ -129,6 +130,9 @@ class TerminalScreen:
 
     def on_call(self, call: p.CallView) -> None:
         """Each new call, once, in order (the plain output prints it)."""
+
+    def on_link(self, live: bool) -> None:
+        """The stream went live or was lost (the plain output logs it)."""
 
     # -- time and language --
 
@@ -164,6 +168,14 @@ class PlainScreen(TerminalScreen):
             values = {"number": call.number, "window": call.window}
             line = text("display.call_sentence", self.language, **values)
             print(f"{self.now():%H:%M:%S} {line}", file=self.out, flush=True)
+
+    def on_link(self, live: bool) -> None:
+        # On stderr, so stdout carries nothing but what the board shows.
+        if live:
+            line = text("display.connected", self.language, server=self.options.server)
+        else:
+            line = text("display.reconnecting", self.language)
+        print(f"{self.now():%H:%M:%S} {line}", file=sys.stderr, flush=True)
 
     async def paint(self) -> None:
         """Window mode: a line each time what the window shows changes."""

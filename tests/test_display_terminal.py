@@ -74,7 +74,7 @@ async def test_terminal_screen_resumes_after_kill_and_restart_missing_no_call_an
     screen = TerminalScreen(ScreenOptions(hall_server.url, DISPLAY_TOKEN, voice_command=voice))
     task = asyncio.create_task(run_tasks(screen))
     try:
-        await until(lambda: screen.live)
+        await until(lambda: screen.live and screen.board.loaded)
         await hall.call(5)
         await hall.call(6)
         await until(lambda: len(screen.calls) == 2)
@@ -121,16 +121,19 @@ def display_cli(*args: str) -> subprocess.Popen[str]:
     )  # fmt: skip
 
 
-def read_lines(proc: subprocess.Popen[str], count: int, timeout: float = 15.0) -> list[str]:
+def read_lines(
+    proc: subprocess.Popen[str], count: int, timeout: float = 15.0, stderr: bool = False
+) -> list[str]:
     """The next `count` lines of the process's output (a thread keeps the wait bounded)."""
     import threading
 
     lines: list[str] = []
+    stream = proc.stderr if stderr else proc.stdout
 
     def reader() -> None:
-        assert proc.stdout is not None
+        assert stream is not None
         while len(lines) < count:
-            line = proc.stdout.readline()
+            line = stream.readline()
             if not line:
                 return
             lines.append(line.rstrip("\n"))
@@ -147,8 +150,10 @@ async def test_plain_cli_prints_each_call_once_across_a_restart(
     board = display_cli("--server", hall_server.url, "--token", DISPLAY_TOKEN, "--plain",
                         "--lang", "zh")  # fmt: skip
     window = display_cli("--server", hall_server.url, "--token", DISPLAY_TOKEN, "--plain",
-                         "--window", "6")  # fmt: skip
+                         "--window", "6", "--lang", "zh")  # fmt: skip
     try:
+        for proc in (board, window):  # calls made before a screen is up are not news to it
+            assert "已连接" in read_lines(proc, 1, stderr=True)[0]
         assert read_lines(window, 1) == ["-"]
         first = await hall.call(6)
         assert read_lines(window, 1) == [first]
@@ -167,7 +172,9 @@ async def test_plain_cli_prints_each_call_once_across_a_restart(
         for proc in (board, window):
             proc.terminate()
             proc.wait(5)
-    assert board.stderr is not None and "Traceback" not in board.stderr.read()
+    assert board.stderr is not None
+    log = board.stderr.read()
+    assert "正在重新连接" in log and "Traceback" not in log
 
 
 @pytest.mark.parametrize(
