@@ -8,6 +8,7 @@ that they watch; screens post the app-wide messages of `messages.py` back up.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from pathlib import Path
 
@@ -150,13 +151,16 @@ class ClerkApp(App[None]):
 
     @work(exclusive=True, group="stream")
     async def _follow(self) -> None:
-        async for update in self.desk.follow():
-            if isinstance(update, SessionEnded):
-                self._back_to_login(tr("msg.session_ended", self.lang))
-                return
-            if isinstance(update, Link):
-                self.link = "live" if update.live else "down"
-            self._schedule_redraw()
+        # aclosing: when this worker is cancelled (sign-out, quit) the websocket is
+        # closed now, not left to the garbage collector after the event loop is gone
+        async with contextlib.aclosing(self.desk.follow()) as updates:
+            async for update in updates:
+                if isinstance(update, SessionEnded):
+                    self._back_to_login(tr("msg.session_ended", self.lang))
+                    return
+                if isinstance(update, Link):
+                    self.link = "live" if update.live else "down"
+                self._schedule_redraw()
 
     def _schedule_redraw(self) -> None:
         # A catch-up after a reconnection can bring hundreds of events at once:

@@ -142,20 +142,31 @@ async def test_reprint_says_when_the_desk_has_no_printer(hall: HallServer) -> No
         assert "没有配置打印机" in status(app)
 
 
-async def test_guide_desk_prints_what_it_issues_and_reprints_it(tmp_path: Path) -> None:
-    printer = NetworkPrinter()
-    hall = start_hall(tmp_path, hall_with_desk_printer(tmp_path, 4, printer))
-    try:
-        app = clerk_app(hall, 4)
-        async with app.run_test(size=SIZE) as pilot:
-            await signed_in(pilot, "2001")
-            await pilot.press("f1")
-            await wait_for(pilot, lambda: printer.slips == 1, "the first slip")
-            await wait_for(pilot, lambda: status(app) == "A001 已打印。", "the print outcome")
-            await pilot.press("f5")
-            await wait_for(pilot, lambda: printer.slips == 2, "the reprint")
-            assert printer.received.count(b"A001") >= 2
-            assert (await waiting(hall))["A"] == 1  # a reprint issues nothing
-    finally:
-        hall.stop()
-        printer.close()
+@pytest.fixture
+def printer() -> Iterator[NetworkPrinter]:
+    device = NetworkPrinter()
+    yield device
+    device.close()
+
+
+@pytest.fixture
+def printing_hall(tmp_path: Path, printer: NetworkPrinter) -> Iterator[HallServer]:
+    """The sample hall with a desk printer at the guide desk (window 4)."""
+    server = start_hall(tmp_path, hall_with_desk_printer(tmp_path, 4, printer))
+    yield server
+    server.stop()
+
+
+async def test_guide_desk_prints_what_it_issues_and_reprints_it(
+    printing_hall: HallServer, printer: NetworkPrinter
+) -> None:
+    app = clerk_app(printing_hall, 4)
+    async with app.run_test(size=SIZE) as pilot:
+        await signed_in(pilot, "2001")
+        await pilot.press("f1")
+        await wait_for(pilot, lambda: printer.slips == 1, "the first slip")
+        await wait_for(pilot, lambda: status(app) == "A001 已打印。", "the print outcome")
+        await pilot.press("f5")
+        await wait_for(pilot, lambda: printer.slips == 2, "the reprint")
+        assert printer.received.count(b"A001") >= 2
+        assert (await waiting(printing_hall))["A"] == 1  # a reprint issues nothing
