@@ -176,7 +176,7 @@ async def play(hall: Hall) -> dict[str, dict[str, Any]]:
     await hall.at("2040-09-28 09:00:00")
     await hall.window("1005", 5, "finish")
     await hall.at("2040-09-28 10:00:00")
-    await hall.post(f"/api/ratings/{bad['id']}/follow-up", {"note": "已回访"}, "9001")
+    await hall.post(f"/api/ratings/{bad['id']}/follow-up", {"note": "电话致歉并说明原因"}, "9001")
     await october(hall, cases)
     return cases
 

@@ -1,12 +1,14 @@
 """The report's charts as inline SVG, drawn by pygal: nothing to fetch when opened.
 
-pygal links its tooltip script from the internet unless told not to (`js=[]`); the
-styles it writes live inside each SVG. Fonts are named, never downloaded: a Chinese
+pygal links its tooltip script from the internet unless told not to (`js=[]`) and
+writes an inline config script for it, taken out here; the styles it writes live inside
+each SVG. Fonts are named, never downloaded: a Chinese
 system font draws the labels wherever the report is opened.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from onewindow import i18n
@@ -31,8 +33,13 @@ def _chart(kind: str, title: str, **options: Any) -> Any:
     return chart
 
 
+_SCRIPT = re.compile(r"<script\b.*?</script>|<!--.*?-->", re.S)
+
+
 def _svg(chart: Any) -> str:
-    return str(chart.render(is_unicode=True, disable_xml_declaration=True))
+    """The chart's SVG without pygal's inline config script (it only feeds the tooltips,
+    which are off) and its comments: a page that runs no script and names no site."""
+    return _SCRIPT.sub("", str(chart.render(is_unicode=True, disable_xml_declaration=True)))
 
 
 def _minutes(seconds: float | None) -> float | None:
