@@ -7,12 +7,13 @@ from collections.abc import Iterator
 import pytest
 from textual import events
 from textual.pilot import Pilot
-from textual.widgets import Input, Label, Static
+from textual.widgets import Button, Input, Label, Static
 
 from intake_tui.app import ClerkApp
 from intake_tui.screens.acceptance import AcceptanceScreen
 from intake_tui.screens.confirm_dialog import ConfirmDialog
 from intake_tui.screens.login import LoginScreen
+from intake_tui.widgets.queue_panel import QueuePanel
 from onewindow.client import HallClient
 from tests.hallserver import HallServer, free_port
 from tests.test_clerk_harness import (
@@ -173,3 +174,29 @@ async def test_sign_out_is_refused_while_a_visitor_is_served(hall: HallServer) -
         await wait_for(pilot, lambda: "正在办理" in status(app), "the refusal")
         assert app.screen is screen and isinstance(screen, AcceptanceScreen)
         assert window_of(await hall_state(hall), 11).state == "open"
+
+
+async def test_a_session_ended_elsewhere_returns_to_login(hall: HallServer) -> None:
+    app = clerk_app(hall, 13)
+    async with app.run_test(size=SIZE) as pilot:
+        await signed_in(pilot, "1001")
+        assert app.desk.session is not None
+        async with HallClient(hall.url, app.desk.session.token) as same_token:
+            await same_token.logout()  # an administrator or another PC ended it
+        await pilot.press("f1")
+        await wait_for(pilot, lambda: isinstance(app.screen, LoginScreen), "the login screen")
+        assert "登录已失效" in login_message(app)
+        assert app.desk.session is None
+
+
+async def test_english_switch_on_a_working_screen(hall: HallServer) -> None:
+    app = clerk_app(hall, 14)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await signed_in(pilot, "1001")
+        call_key = screen.query_one("#key-call_next", Button)
+        assert str(call_key.label) == "F1 叫号"
+        await pilot.press("f10")
+        assert str(call_key.label) == "F1 Call next"
+        assert all(w.lang == "en" for w in screen.query(QueuePanel))
+        await pilot.press("f1")
+        await wait_for(pilot, lambda: status(app) == "Nobody is waiting for this window.", "f1")
