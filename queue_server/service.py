@@ -78,6 +78,10 @@ class HallService:
         self.rules = hall_rules(config)
         self.hall = r.Hall(self.rules)
         self.seq = 0
+        # The last seq committed and handed to the screens. A snapshot names this one, not
+        # `seq`: events still waiting for their commit are not in `calls` yet, and a screen
+        # resuming from the snapshot must still be sent them.
+        self.published_seq = 0
         self.calls: deque[p.CallView] = deque(maxlen=max(20, config.display.recent_calls))
         self._publish = publish
         self._queue_note_due = False
@@ -94,7 +98,7 @@ class HallService:
         now = self.clock.now()
         today = self.rules.business_day(now)
         tz = self.clock.tz
-        self.seq = self.storage.read_now(db.last_seq)
+        self.seq = self.published_seq = self.storage.read_now(db.last_seq)
         events: list[r.Event] = []
         stale = self.storage.read_now(lambda c: db.load_open_tickets_before(c, today, tz))
         for day in sorted({t.business_day for t in stale}):
@@ -231,6 +235,8 @@ class HallService:
 
         def after() -> None:
             self.calls.extend(calls)
+            if out:
+                self.published_seq = out[-1][0]
             self._publish(out)
 
         changes = db.save_changes(tickets.values(), windows.values(), rows)
@@ -269,4 +275,4 @@ class HallService:
     def snapshot(self) -> p.StateSnapshot:
         now = self.clock.now()
         recent = list(self.calls)[-self.config.display.recent_calls :][::-1]
-        return views.snapshot(self.config, self.hall, self.seq, now, recent)
+        return views.snapshot(self.config, self.hall, self.published_seq, now, recent)
