@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncGenerator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -173,7 +173,7 @@ class Desk:
 
     # -- the live mirror --
 
-    async def follow(self) -> AsyncIterator[Update]:
+    async def follow(self) -> AsyncGenerator[Update, None]:
         """Keeps `model` current; yields every change for the screen to redraw.
 
         Runs until `stop()`. Reconnects by itself with `since`, so the clerk never has

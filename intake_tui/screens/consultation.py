@@ -54,7 +54,7 @@ class ConsultationScreen(WindowDesk):
 
     def redraw_body(self, now: dt.datetime) -> None:
         super().redraw_body(now)
-        names = self.names()
+        names = self.service_names()
         picker = self.query_one(ServicePicker)
         picker.border_title = tr("consult.refer_to", self.lang)
         picker.show([(code, f"{code} {names.get(code, '')}") for code in self.referable()])
@@ -81,7 +81,7 @@ class ConsultationScreen(WindowDesk):
 
         def done(special: p.TicketView) -> None:
             self.last_special = special
-            name = self.names().get(special.service, special.service)
+            name = self.service_names().get(special.service, special.service)
             self.say(tr("msg.special_issued", self.lang, number=special.number,
                         service=name, original=t.number))  # fmt: skip
             self.redraw()

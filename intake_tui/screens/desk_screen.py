@@ -20,7 +20,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 
 from intake_tui.desk import Busy, Desk, Offline, describe
-from intake_tui.labels import tr
+from intake_tui.labels import service_name, tr
 from intake_tui.messages import LanguageToggled, SessionLost, SignOutRequested, ViewToggled
 from intake_tui.printing import print_at_desk
 from intake_tui.widgets.header_bar import HeaderBar
@@ -109,10 +109,15 @@ class DeskScreen(Screen[None]):
             return  # signed out: this screen is on its way out
         header = self.query_one(HeaderBar)
         header.place = self.place()
-        header.staff_id = self.desk.session.staff_id if self.desk.session else ""
+        header.staff_id = self.desk.session.staff_id
         header.clock = self.clerk.clock().astimezone(self.clerk.tz).strftime("%H:%M")
         if self.desk.model.ready:
             self.redraw_body(self.desk.model.server_now(self.clerk.clock()))
+
+    def service_names(self) -> dict[str, str]:
+        """Service code -> its name in the clerk's language."""
+        services = self.desk.model.services
+        return {code: service_name(s, code, self.lang) for code, s in services.items()}
 
     def place(self) -> str:
         """The hall and the desk, as the header shows them."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from intake_tui.labels import service_name, tr
+from intake_tui.labels import tr
 from intake_tui.screens.confirm_dialog import ConfirmDialog
 from intake_tui.screens.desk_screen import DeskScreen
 from intake_tui.screens.number_dialog import NumberDialog
@@ -17,9 +17,6 @@ from onewindow import protocol as p
 
 
 class Supervision(DeskScreen):
-    def service_names(self) -> dict[str, str]:
-        return {c: service_name(s, c, self.lang) for c, s in self.desk.model.services.items()}
-
     def shown(self, ticket: p.TicketView) -> None:
         """A ticket this screen acted on; screens that show one override this."""
 

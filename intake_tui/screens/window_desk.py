@@ -7,13 +7,14 @@ The acceptance and consultation screens are this screen plus their own F9.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 
-from intake_tui.labels import service_name, tr
+from intake_tui.labels import tr
 from intake_tui.screens.desk_screen import DeskScreen
 from intake_tui.screens.number_dialog import NumberDialog
 from intake_tui.screens.pause_dialog import PauseDialog
@@ -64,10 +65,6 @@ class WindowDesk(DeskScreen):
         w = self.window_view
         return w.current if w else None
 
-    def names(self) -> dict[str, str]:
-        model = self.desk.model
-        return {c: service_name(s, c, self.lang) for c, s in model.services.items()}
-
     def redraw_body(self, now: dt.datetime) -> None:
         model, number = self.desk.model, self.desk.window
         assert number is not None
@@ -76,10 +73,10 @@ class WindowDesk(DeskScreen):
         current.ticket = self.ticket
         current.now = now
         if self.ticket:
-            current.service_label = self.names().get(self.ticket.service, "")
+            current.service_label = self.service_names().get(self.ticket.service, "")
         current.idle_hint = self.idle_hint(w)
         queue = self.query_one(QueuePanel)
-        queue.names = self.names()
+        queue.names = self.service_names()
         queue.lines = tuple(model.queue_lines(number))
         queue.sent_here = model.sent_here(number)
         queue.complete = model.waiting_complete
@@ -97,7 +94,7 @@ class WindowDesk(DeskScreen):
 
     # -- the window's moves --
 
-    def _ticket_done(self, key: str) -> Any:
+    def _ticket_done(self, key: str) -> Callable[[p.TicketView | None], None]:
         def done(t: p.TicketView | None) -> None:
             if t is None:
                 self.say(tr("msg.nobody_waiting", self.lang))
@@ -131,7 +128,7 @@ class WindowDesk(DeskScreen):
             self.say(tr("msg.no_ticket", self.lang))
             return
         windows = {n: w.role for n, w in self.desk.model.windows.items()}
-        dialog = TransferDialog(self.lang, self.names(), windows, self.desk.window)
+        dialog = TransferDialog(self.lang, self.service_names(), windows, self.desk.window)
 
         def chosen(answer: tuple[str, p.TransferRequest] | None) -> None:
             if answer is not None:
