@@ -233,6 +233,7 @@ class Link:
 
     live: bool
     reason: str = ""
+    status: int | None = None  # the HTTP status when the server refused the stream (401...)
 
 
 class EventStream:
@@ -259,7 +260,7 @@ class EventStream:
 
     async def messages(self) -> AsyncIterator[p.StreamMessage | Link]:
         from websockets.asyncio.client import connect
-        from websockets.exceptions import WebSocketException
+        from websockets.exceptions import InvalidStatus, WebSocketException
 
         backoff = self.min_backoff_s
         while not self._closing:
@@ -272,6 +273,7 @@ class EventStream:
                     open_timeout=5,
                     ping_interval=10,
                     ping_timeout=10,
+                    close_timeout=2,
                     proxy=None,
                 ) as ws:
                     yield Link(True)
@@ -287,6 +289,8 @@ class EventStream:
                         yield message
                         if self._closing:
                             return
+            except InvalidStatus as e:
+                yield Link(False, str(e), e.response.status_code)
             except (OSError, TimeoutError, WebSocketException, msgspec.DecodeError) as e:
                 yield Link(False, str(e) or type(e).__name__)
             else:
