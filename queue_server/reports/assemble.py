@@ -85,7 +85,7 @@ def groups(
     cases: CaseRows, ratings: RatingRows,
 ) -> list[p.GroupFigures]:  # fmt: skip
     has_t, has_c, has_r = PARTS[grouping]
-    t = ticket_figures.figures_by(tickets, ticket_figures.KEYS[grouping]) if has_t else {}
+    t = ticket_figures.figures_by(tickets, grouping) if has_t else {}
     c = case_figures.figures_by(cases, grouping) if has_c else {}
     r = rating_figures.figures_by(ratings, grouping) if has_r else {}
     keys = sorted(set(t) | set(c) | set(r), key=_order(config, grouping))
@@ -110,7 +110,7 @@ def groups(
 def days(
     period: Period, tickets: TicketRows, cases: CaseRows, ratings: RatingRows
 ) -> list[p.DayFigures]:
-    per_day = ticket_figures.figures_by(tickets, ticket_figures.KEYS["days"])
+    per_day = ticket_figures.figures_by(tickets, "days")
     accepted, finished = case_figures.per_day(cases, period.days)
     rated, satisfied = rating_figures.per_day(ratings, period.days)
     out = []

@@ -33,37 +33,76 @@ class Coded:
     values: list[str | None]
 
 
-def fetch_columns(
-    conn: sqlite3.Connection, ints: Sequence[str], texts: Sequence[str], tail: str,
-    args: Sequence[Any] | Mapping[str, Any] = (),
-) -> tuple[list[IntArray], list[Coded]]:  # fmt: skip
-    """`SELECT` the integer and text expressions `... FROM` `tail` (its WHERE and all).
+def select_list(ints: Sequence[str], texts: Sequence[str]) -> str:
+    """`count(*)` and one joined string per column, for `parse`.
 
     An integer expression must never be NULL (group_concat would skip it and shift
-    every later row); text NULLs arrive as None.
+    every later row); a text NULL arrives as None.
     """
-    parts = [f"group_concat({e})" for e in ints]
+    parts = ["count(*)"] + [f"group_concat({e})" for e in ints]
     parts += [f"group_concat(coalesce({e}, char(30)), char(31))" for e in texts]
-    row = conn.execute(f"SELECT count(*), {', '.join(parts)} {tail}", args).fetchone()
-    n = int(row[0])
-    numbers = [_ints(row[1 + i], n) for i in range(len(ints))]
-    words = [_coded(row[1 + len(ints) + i], n) for i in range(len(texts))]
+    return ", ".join(parts)
+
+
+def parse(
+    rows: Sequence[Sequence[Any]], at: int, ints: int, texts: int
+) -> tuple[IntArray, list[IntArray], list[Coded]]:
+    """The columns of `select_list` found from position `at` of each result row, joined
+    across the rows: per row its count, then each column over all rows."""
+    counts = np.array([int(r[at]) for r in rows], dtype=np.int64)
+    n = int(counts.sum())
+    full = [r for r in rows if r[at]]
+    numbers = [_ints(",".join(r[at + 1 + i] for r in full), n) for i in range(ints)]
+    words = [_coded(_SEP.join(r[at + 1 + ints + i] for r in full), n) for i in range(texts)]
+    return counts, numbers, words
+
+
+def fetch_columns(
+    conn: sqlite3.Connection, ints: Sequence[str], texts: Sequence[str],
+    tails: Sequence[tuple[str, Sequence[Any] | Mapping[str, Any]]],
+) -> tuple[list[IntArray], list[Coded]]:  # fmt: skip
+    """The columns of the rows that each `FROM ...` tail (with its arguments) selects."""
+    select = select_list(ints, texts)
+    rows = [conn.execute(f"SELECT {select} {tail}", args).fetchone() for tail, args in tails]
+    _, numbers, words = parse(rows, 0, len(ints), len(texts))
     return numbers, words
 
 
-def _ints(joined: str | None, n: int) -> IntArray:
+# (name, SQL giving value + offset, never negative, bits, offset)
+Field = tuple[str, str, int, int]
+
+
+def packed(fields: Sequence[Field]) -> str:
+    """SQL for one number holding every field: each joined column costs its own pass of
+    text building and parsing, so a handful of small numbers travel as one."""
+    assert sum(bits for _, _, bits, _ in fields) < 63
+    out = "0"
+    for _, sql, bits, _ in fields:
+        out = f"({out}) * {2**bits} + ({sql})"
+    return out
+
+
+def unpack(whole: IntArray, fields: Sequence[Field]) -> dict[str, IntArray]:
+    out = {}
+    for name, _, bits, offset in reversed(fields):
+        out[name] = (whole & (2**bits - 1)) - offset
+        whole = whole >> bits
+    return out
+
+
+def _ints(joined: str, n: int) -> IntArray:
     if not n:
         return np.zeros(0, dtype=np.int64)
-    values = np.fromstring(joined or "", dtype=np.int64, sep=",")
+    values = np.fromstring(joined, dtype=np.int64, sep=",")
     if len(values) != n:
         raise ValueError(f"column gave {len(values)} values for {n} rows")
     return values
 
 
-def _coded(joined: str | None, n: int) -> Coded:
+def _coded(joined: str, n: int) -> Coded:
     if not n:
         return Coded(np.zeros(0, dtype=np.int64), [])
-    words = (joined or "").split(_SEP)
+    words = joined.split(_SEP)
     distinct = sorted(set(words))
     index = {w: i for i, w in enumerate(distinct)}
     codes = np.fromiter(map(index.__getitem__, words), dtype=np.int64, count=n)
@@ -92,17 +131,23 @@ class Ranked:
 
     def __init__(self, values_ms: IntArray) -> None:
         present = np.flatnonzero(values_ms >= 0)
-        self.rows = present[np.argsort(values_ms[present], kind="stable")]
+        values = values_ms[present]
+        if len(values) and values.max() < 2**31:
+            values = values.astype(np.int32)  # sorts faster, and a wait is under 24 days
+        self.rows = present[np.argsort(values)]
         self.values = values_ms[self.rows]
 
     def by(self, row_keys: IntArray, groups: int) -> list[p.Durations]:
         """Figures per key 0..groups-1 of `row_keys` (one per row; negative = left out)."""
-        keys = row_keys[self.rows]
-        keep = keys >= 0
-        keys, values = keys[keep], self.values[keep]
-        small = keys.astype(np.int16 if groups < 2**15 else np.int32)
-        order = np.argsort(small, kind="stable")
-        ranked = values[order]
+        keys, values = row_keys[self.rows], self.values
+        if len(keys) and keys.min() < 0:
+            keep = keys >= 0
+            keys, values = keys[keep], values[keep]
+        if groups > 1:
+            small = keys.astype(np.int16 if groups < 2**15 else np.int32)
+            ranked = values[np.argsort(small, kind="stable")]
+        else:
+            ranked = values  # one group: already in order
         counts = np.bincount(keys, minlength=groups).astype(np.int64)
         sums = np.bincount(keys, weights=values, minlength=groups)
         starts = np.cumsum(counts) - counts
@@ -154,6 +199,16 @@ def group_all(rows: int) -> Grouping:
 
 
 def count_by(codes: IntArray, groups: int, weights: IntArray | None = None) -> IntArray:
-    kept = codes >= 0
-    w = weights[kept] if weights is not None else None
-    return np.bincount(codes[kept], weights=w, minlength=groups).astype(np.int64)
+    if len(codes) and codes.min() < 0:
+        kept = codes >= 0
+        codes, weights = codes[kept], (weights[kept] if weights is not None else None)
+    return np.bincount(codes, weights=weights, minlength=groups).astype(np.int64)
+
+
+def count_table(codes: IntArray, groups: int, classes: IntArray, n_classes: int) -> IntArray:
+    """Rows per (group, class) in one pass: `[g, c]` counts rows of group g and class c."""
+    if len(codes) and codes.min() < 0:
+        kept = codes >= 0
+        codes, classes = codes[kept], classes[kept]
+    flat = np.bincount(codes * n_classes + classes, minlength=groups * n_classes)
+    return flat.reshape(groups, n_classes).astype(np.int64)

@@ -9,10 +9,13 @@ the report indexes (migration 3) that an older database may still lack.
 from __future__ import annotations
 
 import datetime as dt
+import queue
 import sqlite3
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 import sqlite_utils
 
@@ -23,11 +26,10 @@ from onewindow.config import Config
 from queue_server import migrations
 from queue_server.reports import case_figures, rating_figures, ticket_figures
 from queue_server.reports.assemble import assemble
-from queue_server.reports.case_figures import CaseRows
 from queue_server.reports.period import Period, bounds
-from queue_server.reports.rating_figures import RatingRows
 
 Progress = Callable[[str], None]  # told each step's name: "reading", then "grouping"
+Read = Callable[[sqlite3.Connection], Any]
 
 
 def compute(
@@ -107,28 +109,62 @@ def _compute(
     as_of: dt.datetime | None, live: bool, catalogue: Catalogue | None, say: Progress,
 ) -> p.Report:  # fmt: skip
     tz = config.hall.tz
-    main, other = conns[0], conns[-1]
     if as_of is None:
-        last = last_event_time(main)
+        last = last_event_time(conns[0])
         as_of = dt.datetime.fromtimestamp(last, tz) if last else dt.datetime.now(tz)
     if period is None:
-        period = whole_database(main) or Period.day(as_of.astimezone(tz).date())
+        period = whole_database(conns[0]) or Period.day(as_of.astimezone(tz).date())
     start_ts, end_ts = bounds(period, tz, config.hall.day_starts_at)
     judge_day = min(period.last, as_of.astimezone(tz).date())
-
-    def cases_and_ratings() -> tuple[CaseRows, RatingRows, list[p.BadRating]]:
-        cases = case_figures.load(other, period, start_ts, end_ts, tz, judge_day)
-        ratings = rating_figures.load(other, period)
-        return cases, ratings, rating_figures.bad_ratings(other, period, tz)
-
     say("reading")
-    if main is other:
-        tickets = ticket_figures.load(main, period, start_ts, end_ts, tz)
-        cases, ratings, bad = cases_and_ratings()
-    else:
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            later = pool.submit(cases_and_ratings)
-            tickets = ticket_figures.load(main, period, start_ts, end_ts, tz)
-            cases, ratings, bad = later.result()
+    # The tickets in two halves, the cases, the ratings: four reads shared by the
+    # connections, each on its own thread (SQLite lets go of the GIL while it works).
+    ticket_reads = [partial(_ticket_rows, part, start_ts, end_ts, tz) for part in _halves(period)]
+    reads: list[Read] = [
+        *ticket_reads,
+        partial(case_figures.load, period=period, start_ts=start_ts, end_ts=end_ts, tz=tz,
+                judge_day=judge_day, day_starts_at=config.hall.day_starts_at),
+        partial(rating_figures.load, period=period),
+        partial(rating_figures.bad_ratings, period=period, tz=tz),
+    ]  # fmt: skip
+    results = _run(reads, conns)
+    parts = len(ticket_reads)
+    tickets = ticket_figures.rows_of([row for rows in results[:parts] for row in rows])
+    cases, ratings, bad = results[parts:]
     say("grouping")
     return assemble(config, catalogue, period, as_of, live, tickets, cases, ratings, bad)
+
+
+def _halves(period: Period) -> list[Period]:
+    if period.days < 2:
+        return [period]
+    middle = period.first + dt.timedelta(days=period.days // 2)
+    return [Period(period.first, middle - dt.timedelta(days=1)), Period(middle, period.last)]
+
+
+def _ticket_rows(
+    part: Period, start_ts: float, end_ts: float, tz: dt.tzinfo, conn: sqlite3.Connection
+) -> list[Any]:
+    sql, args = ticket_figures.query(part, start_ts, end_ts, tz)
+    return conn.execute(sql, args).fetchall()
+
+
+def _run(
+    reads: list[Callable[[sqlite3.Connection], Any]], conns: list[sqlite3.Connection]
+) -> list[Any]:
+    """Each read on whichever connection is free; results in the order of `reads`."""
+    if len(conns) == 1:
+        return [read(conns[0]) for read in reads]
+    free: queue.SimpleQueue[sqlite3.Connection] = queue.SimpleQueue()
+    for conn in conns:
+        free.put(conn)
+
+    def on_a_free_connection(read: Read) -> Any:
+        conn = free.get()
+        try:
+            return read(conn)
+        finally:
+            free.put(conn)
+
+    with ThreadPoolExecutor(max_workers=len(conns)) as pool:
+        return list(pool.map(on_a_free_connection, reads))

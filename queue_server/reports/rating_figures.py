@@ -53,17 +53,15 @@ def _range(conn: sqlite3.Connection, period: Period) -> tuple[str, dict[str, obj
 
 def load(conn: sqlite3.Connection, period: Period) -> RatingRows:
     tail, args = _range(conn, period)
-    ints = [
-        "score",
-        "followed_up_at IS NOT NULL",
-        f"CAST(julianday(business_day) - {period.first.toordinal() + 1721424.5} AS INT)",
-        "coalesce(window, -1)",
-    ]
-    (score, followed, day, window), (service, item, staff) = fetch_columns(
-        conn, ints, ["service", "item", "staff_id"], tail, args
+    ints = ["score", "followed_up_at IS NOT NULL", "coalesce(window, -1)"]
+    (score, followed, window), (service, item, staff, day) = fetch_columns(
+        conn, ints, ["service", "item", "staff_id", "business_day"], [(tail, args)]
     )
+    first = period.first.toordinal()
+    day_index = np.array([dt.date.fromisoformat(v).toordinal() - first if v else -1
+                          for v in day.values] or [-1], dtype=np.int64)  # fmt: skip
     return RatingRows(
-        score=score, followed_up=followed, day=day,
+        score=score, followed_up=followed, day=day_index[day.codes] if len(day.codes) else score,
         groupings={
             "hall": group_all(len(score)), "services": group_text(service),
             "windows": group_ints(window), "clerks": group_text(staff), "items": group_text(item),

@@ -1,140 +1,129 @@
 """Ticket figures of a period: issued, served, no-shows, waits and service times.
 
 One query reads the period through the `tickets_report` index (migration 3), which
-holds every column needed in grouping order: SQLite hands back one row per distinct
-(day, service, channel, kind, state, window, clerk) with the count, and each ticket's
-hour, wait and service time joined into strings. Counts come from those few thousand
-group rows; only durations go per ticket, into numpy.
+holds every column needed, in order: SQLite hands back one row per (day, service,
+channel, kind, state) without sorting anything, with each ticket's window, clerk,
+hour, wait and service time joined into strings that numpy reads in C. A city hall
+has hundreds of windows, so windows and clerks go per ticket, not into the groups.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
-from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from onewindow import protocol as p
-from queue_server.reports.columns import IntArray, Ranked, rate
+from queue_server.reports.columns import (
+    Grouping,
+    IntArray,
+    Ranked,
+    count_table,
+    group_ints,
+    group_text,
+    parse,
+    rate,
+    select_list,
+)
 from queue_server.reports.period import Period, local_offset_sql
 
 # Minutes: the wait distribution's buckets (the last has no upper end).
 WAIT_EDGES_MIN = (0, 5, 10, 15, 20, 30, 45, 60, 90, 120)
-
-
-@dataclass(frozen=True)
-class Combo:
-    """Tickets that agree on every grouping column."""
-
-    day: str
-    service: str
-    channel: str
-    kind: str
-    state: str
-    window: int | None
-    staff_id: str | None
-    count: int
+GROUPS = ("business_day", "service", "channel", "kind", "state")
 
 
 @dataclass(frozen=True)
 class TicketRows:
-    combos: list[Combo]
-    combo: IntArray  # per ticket: index into combos
-    hour: IntArray  # per ticket: clock hour of the hall's day it was issued
+    """Every ticket of the period, one element per ticket in each array."""
+
+    groups: dict[str, Grouping]  # hall, services, channels, days, windows, clerks
+    outcome: IntArray  # per ticket: index into OUTCOMES × 2, + 1 for a special ticket
+    hour: IntArray  # clock hour of the hall's day it was issued
     wait: Ranked  # first call − issue, ms
     service: Ranked  # finish − (start or last call), ms, served tickets only
 
 
-def load(
-    conn: sqlite3.Connection, period: Period, start_ts: float, end_ts: float, tz: dt.tzinfo
-) -> TicketRows:
+OUTCOMES = ("done", "no_show", "cancelled", "expired", "open")
+
+
+def _ms(expr: str) -> str:
+    # + 0.5 then truncation rounds a positive duration to the millisecond, cheaper than round().
+    return f"coalesce(CAST(({expr}) * 1000 + 0.5 AS INT), -1)"
+
+
+def query(
+    period: Period, start_ts: float, end_ts: float, tz: dt.tzinfo
+) -> tuple[str, tuple[str, str]]:
+    """The statement and arguments reading `period`'s tickets (one part of a longer one)."""
     local = local_offset_sql("issued_at", start_ts, end_ts, tz)
-    served = (
-        "coalesce(CAST(round((finished_at - coalesce(started_at, called_at)) * 1000) AS INT), -1)"
+    served = _ms("finished_at - coalesce(started_at, called_at)")
+    ints = [
+        # Window and hour packed in one number: each joined column costs a pass of text.
+        f"coalesce(window, 0) * 32 + CAST({local} / 3600 AS INT) % 24",
+        _ms("first_called_at - issued_at"),
+        served,  # only a served ticket has a finish; `rows_of` keeps only those anyway
+    ]
+    sql = (
+        f"SELECT {', '.join(GROUPS)}, {select_list(ints, ['staff_id'])} "
+        "FROM tickets INDEXED BY tickets_report WHERE business_day BETWEEN ? AND ? "
+        f"GROUP BY {', '.join(GROUPS)}"
     )
-    rows = conn.execute(
-        f"""SELECT business_day, service, channel, kind, state, window, staff_id, count(*),
-              group_concat(CAST({local} / 3600 AS INT) % 24),
-              group_concat(coalesce(CAST(round((first_called_at - issued_at) * 1000) AS INT), -1)),
-              group_concat(CASE WHEN state = 'done' THEN {served} ELSE -1 END)
-            FROM tickets INDEXED BY tickets_report WHERE business_day BETWEEN ? AND ?
-            GROUP BY business_day, service, channel, kind, state, window, staff_id""",
-        (period.first.isoformat(), period.last.isoformat()),
-    ).fetchall()  # fmt: skip
-    combos = [Combo(*r[:8]) for r in rows]
-    counts = np.array([c.count for c in combos], dtype=np.int64)
+    return sql, (period.first.isoformat(), period.last.isoformat())
 
-    def column(i: int) -> IntArray:
-        values = np.fromstring(",".join(r[i] for r in rows), dtype=np.int64, sep=",")
-        assert len(values) == counts.sum(), "a ticket column lost a row"
-        return values
 
+def rows_of(rows: list[Any]) -> TicketRows:
+    """The tickets from the rows of `query` (of one or several parts of the period)."""
+    counts, (window_hour, wait, service), (staff,) = parse(rows, len(GROUPS), 3, 1)
+    window, hour = window_hour >> 5, window_hour & 31
+    combo = np.repeat(np.arange(len(rows), dtype=np.int64), counts)
+
+    def per_ticket(column: int) -> Grouping:
+        names = sorted({r[column] for r in rows})
+        index = {v: i for i, v in enumerate(names)}
+        return names, np.array([index[r[column]] for r in rows], dtype=np.int64)[combo]
+
+    position = {o: i for i, o in enumerate(OUTCOMES)}
+    outcome = np.array(
+        [position.get(r[4], position["open"]) * 2 + (r[3] == "special") for r in rows],
+        dtype=np.int64,
+    )[combo]  # fmt: skip
+    # A ticket's window and clerk are those that finished it or, for a no-show, called it
+    # last; a ticket no window holds now (never called, or moved on) has neither.
+    clerk_names, clerk_codes = group_text(staff)
     return TicketRows(
-        combos=combos,
-        combo=np.repeat(np.arange(len(combos), dtype=np.int64), counts),
-        hour=column(8) if rows else np.zeros(0, dtype=np.int64),
-        wait=Ranked(column(9) if rows else np.zeros(0, dtype=np.int64)),
-        service=Ranked(column(10) if rows else np.zeros(0, dtype=np.int64)),
-    )
-
-
-Key = Callable[[Combo], str | None]
-
-# The groupings of tickets; a ticket's window and clerk are those that finished it or,
-# for a no-show, called it last. A ticket no window holds has neither.
-KEYS: dict[str, Key] = {
-    "hall": lambda c: "hall",
-    "services": lambda c: c.service,
-    "windows": lambda c: str(c.window) if c.window is not None else None,
-    "clerks": lambda c: c.staff_id if c.window is not None else None,
-    "channels": lambda c: c.channel,
-    "days": lambda c: c.day,
-}
-
-
-def figures_by(rows: TicketRows, key: Key) -> dict[str, p.TicketFigures]:
-    names = sorted({k for c in rows.combos if (k := key(c)) is not None})
-    index = {k: i for i, k in enumerate(names)}
-    combo_key = np.array(
-        [index.get(k, -1) if (k := key(c)) is not None else -1 for c in rows.combos]
-        or [-1], dtype=np.int64,
+        groups={
+            "hall": (["hall"], np.zeros(len(combo), dtype=np.int64)),
+            "days": per_ticket(0), "services": per_ticket(1), "channels": per_ticket(2),
+            "windows": group_ints(window, missing=0),
+            "clerks": (clerk_names, np.where(window != 0, clerk_codes, -1)),
+        },
+        outcome=outcome, hour=hour, wait=Ranked(wait),
+        service=Ranked(np.where(outcome // 2 == 0, service, -1)),
     )  # fmt: skip
+
+
+def figures_by(rows: TicketRows, grouping: str) -> dict[str, p.TicketFigures]:
+    names, codes = rows.groups[grouping]
     groups = len(names)
-    kept = combo_key >= 0
-
-    def count(test: Callable[[Combo], bool]) -> IntArray:
-        weights = np.array([c.count if test(c) else 0 for c in rows.combos] or [0])
-        return np.bincount(combo_key[kept], weights=weights[kept], minlength=groups).astype(
-            np.int64
-        )
-
-    issued = count(lambda c: True)
-    visitors = count(lambda c: c.kind != "special")
-    served = count(lambda c: c.state == "done")
-    no_show = count(lambda c: c.state == "no_show")
-    cancelled = count(lambda c: c.state == "cancelled")
-    expired = count(lambda c: c.state == "expired")
-    row_keys = combo_key[rows.combo] if len(rows.combo) else rows.combo
-    waits = rows.wait.by(row_keys, groups)
-    services = rows.service.by(row_keys, groups)
-    return {
-        name: p.TicketFigures(
-            issued=int(issued[g]),
-            visitors=int(visitors[g]),
-            called=waits[g].count,
-            served=int(served[g]),
-            no_show=int(no_show[g]),
-            cancelled=int(cancelled[g]),
-            expired=int(expired[g]),
-            no_show_rate=rate(int(no_show[g]), int(issued[g])),
-            cancel_rate=rate(int(cancelled[g]), int(issued[g])),
-            wait=waits[g],
-            service=services[g],
-        )
-        for g, name in enumerate(names)
-    }
+    table = count_table(codes, groups, rows.outcome, len(OUTCOMES) * 2)
+    issued, special = table.sum(axis=1), table[:, 1::2].sum(axis=1)
+    ended = {o: table[:, 2 * i] + table[:, 2 * i + 1] for i, o in enumerate(OUTCOMES)}
+    waits = rows.wait.by(codes, groups)
+    services = rows.service.by(codes, groups)
+    out = {}
+    for g, name in enumerate(names):
+        if not issued[g]:
+            continue  # a clerk seen only on tickets that have since left the window
+        n, no_show, cancelled = int(issued[g]), int(ended["no_show"][g]), int(ended["cancelled"][g])
+        out[name] = p.TicketFigures(
+            issued=n, visitors=n - int(special[g]), called=waits[g].count,
+            served=int(ended["done"][g]), no_show=no_show, cancelled=cancelled,
+            expired=int(ended["expired"][g]), no_show_rate=rate(no_show, n),
+            cancel_rate=rate(cancelled, n), wait=waits[g], service=services[g],
+        )  # fmt: skip
+    return out
 
 
 def hours(rows: TicketRows) -> list[p.HourFigures]:
