@@ -10,10 +10,11 @@ PORT ?= 8080
 setup: $(VENV)/.installed
 
 $(VENV)/.installed: pyproject.toml
-	$(PY) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[test]'
-	touch $@
+	@echo "安装 installing into $(VENV) (log: $(VENV)/install.log)"
+	@$(PY) -m venv $(VENV)
+	@$(BIN)/pip install --upgrade pip > $(VENV)/install.log 2>&1 || (cat $(VENV)/install.log; exit 1)
+	@$(BIN)/pip install -e '.[test]' >> $(VENV)/install.log 2>&1 || (cat $(VENV)/install.log; exit 1)
+	@touch $@
 
 # Debian packages the browser tests and the demo use (Chromium, CJK fonts, speech).
 system-packages:
