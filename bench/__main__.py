@@ -8,7 +8,7 @@ import time
 
 from bench.harness import Table, environment
 
-SECTIONS = ["bench.queue"]
+SECTIONS = ["bench.queue", "bench.reports"]
 
 
 def main() -> None:

@@ -15,7 +15,9 @@ import pytest
 
 from onewindow import protocol as p
 from onewindow.config import Config
+from queue_server.app import create_app
 from queue_server.reports import Period, compute
+from tests.api_helpers import act, add_staff, issue, login
 from tests.reports_scenario import TZ, played
 
 Scenario = tuple[Path, Config, dict[str, Any]]
@@ -221,3 +223,19 @@ def test_an_empty_period_has_zeros_not_errors(scenario: Scenario) -> None:
     assert report.hall_figures.tickets.wait.mean_s is None  # type: ignore[union-attr]
     assert report.services == report.windows == report.bad_ratings == []
     assert [d.issued for d in report.days] == [0]
+
+
+async def test_staff_ids_that_are_not_plain_numbers_are_reported_as_they_are(
+    aiohttp_client: Any, config: Config, db_path: Path
+) -> None:
+    # "0042" and "w-7" cannot travel as numbers: the figures fall back to text ids.
+    add_staff(db_path, ("0042", "clerk"), ("w-7", "clerk"), ("9001", "supervisor"))
+    client = await aiohttp_client(create_app(config, db_path, sim_clock=True))
+    for staff_id, window in (("0042", 5), ("w-7", 6)):
+        clerk = await login(client, staff_id, window)
+        await issue(client, "A")
+        await act(client, clerk, window, "call-next")
+        await act(client, clerk, window, "finish")
+    report = compute(db_path, config)
+    clerks = {g.key: g.tickets.served for g in report.clerks if g.tickets}
+    assert clerks == {"0042": 1, "w-7": 1}

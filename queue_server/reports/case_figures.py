@@ -22,16 +22,20 @@ import numpy as np
 
 from onewindow import protocol as p
 from queue_server.reports.columns import (
+    STAFF_BITS,
     Field,
     Grouping,
     IntArray,
+    StaffIds,
     count_by,
     fetch_columns,
     group_all,
     group_ints,
     group_text,
+    joined,
     packed,
     rate,
+    split,
     unpack,
 )
 from queue_server.reports.period import Period, local_offset_sql
@@ -49,7 +53,7 @@ class CaseRows:
 
 def load(
     conn: sqlite3.Connection, period: Period, start_ts: float, end_ts: float,
-    tz: dt.tzinfo, judge_day: dt.date, day_starts_at: dt.time = dt.time(0),
+    tz: dt.tzinfo, judge_day: dt.date, day_starts_at: dt.time, staff: StaffIds,
 ) -> CaseRows:  # fmt: skip
     def local(column: str) -> str:
         return local_offset_sql(column, start_ts, end_ts, tz)
@@ -74,8 +78,10 @@ def load(
          "ELSE 0 END", 13, 1),
         ("immediate", "coalesce(immediate, 0)", 1, 0),
         ("open_late", f"coalesce({open_late}, 0)", 1, 0),
-        ("window", "coalesce(window, -1) + 1", 16, 1),
     ]  # fmt: skip
+    where: list[Field] = [("window", "coalesce(window, -1) + 1", 16, 1)]
+    if staff.numbers is not None:
+        where.append(("staff", staff.SQL, STAFF_BITS + 1, 0))
     args = {"s": start_ts, "e": end_ts, "judge": judge_day.isoformat()}
     # The unary + keeps SQLite off the time indexes in the scan: the row-id range is cheaper.
     scan = [f"(+{c} >= :s AND +{c} < :e)" for c in ("accepted_at", "decided_at")]
@@ -90,10 +96,12 @@ def load(
                 UNION SELECT rowid FROM cases WHERE overdue = 1)
              AND NOT {in_period}""", args),
     ]  # fmt: skip
-    (whole,), (service, item, staff, deadline) = fetch_columns(
-        conn, [packed(fields)], ["service", "item", "staff_id", "deadline"], tails
-    )
-    f = unpack(whole, fields)
+    texts = [joined("service", "item", "deadline")]
+    texts += ["staff_id"] if staff.numbers is None else []
+    (whole, at), words = fetch_columns(conn, [packed(fields), packed(where)], texts, tails)
+    f = unpack(whole, fields) | unpack(at, where)
+    service, item, deadline = split(words[0], 3)
+    clerks = staff.grouping(f["staff"]) if staff.numbers is not None else group_text(words[1])
     acc_day, dec_day, dec_date = f["accepted_day"], f["decided_day"], f["decided_date"]
     first = period.first.toordinal()
     due = np.array([dt.date.fromisoformat(v).toordinal() - first if v else -(2**40)
@@ -105,7 +113,7 @@ def load(
         overdue=((judged & (dec_date > due)) | (f["open_late"] == 1)).astype(np.int64),
         groupings={
             "hall": group_all(len(acc_day)), "services": group_text(service),
-            "windows": group_ints(f["window"]), "clerks": group_text(staff),
+            "windows": group_ints(f["window"]), "clerks": clerks,
             "items": group_text(item),
         },
     )  # fmt: skip

@@ -109,6 +109,28 @@ def _coded(joined: str, n: int) -> Coded:
     return Coded(codes, [None if w == _NULL else w for w in distinct])
 
 
+JOIN = "char(29)"  # SQL: the group separator, between the parts of a `joined` column
+
+
+def joined(*columns: str) -> str:
+    """SQL for several text columns as one: a column costs a pass each, and together
+    they still have few distinct values (service and item, say), which `split` parts."""
+    return f" || {JOIN} || ".join(f"coalesce({c}, '')" for c in columns)
+
+
+def split(column: Coded, parts: int) -> list[Coded]:
+    """The columns of a `joined` column; an empty part is None (SQL NULL)."""
+    pieces = [(v or "").split("\x1d") for v in column.values]
+    out = []
+    for i in range(parts):
+        names = sorted({p[i] for p in pieces})
+        index = {n: k for k, n in enumerate(names)}
+        remap = np.array([index[p[i]] for p in pieces] or [0], dtype=np.int64)
+        codes = remap[column.codes] if len(column.codes) else column.codes
+        out.append(Coded(codes, [n or None for n in names]))
+    return out
+
+
 # --- figures per group over coded rows -------------------------------------------------
 
 
@@ -130,35 +152,35 @@ class Ranked:
     """
 
     def __init__(self, values_ms: IntArray) -> None:
-        present = np.flatnonzero(values_ms >= 0)
+        present = np.flatnonzero(values_ms >= 0).astype(np.int32)
         values = values_ms[present]
         if len(values) and values.max() < 2**31:
-            values = values.astype(np.int32)  # sorts faster, and a wait is under 24 days
-        self.rows = present[np.argsort(values)]
-        self.values = values_ms[self.rows]
+            values = values.astype(np.int32)  # halves the bytes moved, and 24 days is plenty
+        order = np.argsort(values)
+        self.rows, self.values = present[order], values[order]
 
-    def by(self, row_keys: IntArray, groups: int) -> list[p.Durations]:
-        """Figures per key 0..groups-1 of `row_keys` (one per row; negative = left out)."""
+    def by(self, row_keys: IntArray, groups: int, ranks: bool = True) -> list[p.Durations]:
+        """Figures per key 0..groups-1 of `row_keys` (one per row; negative = left out);
+        without `ranks`, the count and mean only."""
         keys, values = row_keys[self.rows], self.values
         if len(keys) and keys.min() < 0:
             keep = keys >= 0
             keys, values = keys[keep], values[keep]
-        if groups > 1:
-            small = keys.astype(np.int16 if groups < 2**15 else np.int32)
-            ranked = values[np.argsort(small, kind="stable")]
-        else:
-            ranked = values  # one group: already in order
         counts = np.bincount(keys, minlength=groups).astype(np.int64)
         sums = np.bincount(keys, weights=values, minlength=groups)
         starts = np.cumsum(counts) - counts
         median, p90 = counts, counts  # no value at all: every group is empty
-        if len(ranked):
-            median = ranked[np.maximum(starts + ceil_rank(counts, 1, 2) - 1, 0)]
-            p90 = ranked[np.maximum(starts + ceil_rank(counts, 9, 10) - 1, 0)]
+        if ranks and len(values):
+            if groups > 1:
+                small = keys.astype(np.int16 if groups < 2**15 else np.int32)
+                values = values[np.argsort(small, kind="stable")]
+            median = values[np.maximum(starts + ceil_rank(counts, 1, 2) - 1, 0)]
+            p90 = values[np.maximum(starts + ceil_rank(counts, 9, 10) - 1, 0)]
         return [
             p.Durations(
                 count=int(counts[g]), mean_s=_seconds(float(sums[g]) / int(counts[g])),
-                median_s=_seconds(float(median[g])), p90_s=_seconds(float(p90[g])),
+                median_s=_seconds(float(median[g])) if ranks else None,
+                p90_s=_seconds(float(p90[g])) if ranks else None,
             )
             if counts[g]
             else NO_DURATIONS
@@ -187,9 +209,15 @@ def group_text(column: Coded) -> Grouping:
 
 
 def group_ints(column: IntArray, missing: int = -1) -> Grouping:
-    """Integer keys (window numbers); `missing` marks a row with none."""
-    present = np.unique(column[column != missing])
-    codes = np.searchsorted(present, column)
+    """Small integer keys (window numbers, under 2^16); `missing` marks a row with none."""
+    seen = np.bincount(column[column != missing] if missing >= 0 else column[column >= 0],
+                       minlength=1)  # fmt: skip
+    present = np.flatnonzero(seen)
+    if missing >= 0:
+        present = present[present != missing]
+    lookup = np.full(max(len(seen), 1), -1, dtype=np.int64)
+    lookup[present] = np.arange(len(present))
+    codes = np.where(column >= 0, lookup[np.clip(column, 0, len(lookup) - 1)], -1)
     codes[column == missing] = -1
     return [str(int(v)) for v in present], codes.astype(np.int64)
 
@@ -212,3 +240,51 @@ def count_table(codes: IntArray, groups: int, classes: IntArray, n_classes: int)
         codes, classes = codes[kept], classes[kept]
     flat = np.bincount(codes * n_classes + classes, minlength=groups * n_classes)
     return flat.reshape(groups, n_classes).astype(np.int64)
+
+
+# --- clerks: staff ids as numbers when they are plain numbers (工号 usually are) -------
+
+STAFF_BITS = 27
+
+
+class StaffNotNumbers(Exception):
+    """A ticket, case or rating names a clerk the staff table does not know as a number."""
+
+
+@dataclass(frozen=True)
+class StaffIds:
+    """How staff ids travel: as numbers (`numbers` known), else as text.
+
+    A number is 40 % of the cost of a text column both in SQLite and in Python, so when
+    every staff id in the staff table is a plain number (digits, no leading zero) the
+    ids go as numbers, and every number read back is checked against that table.
+    """
+
+    numbers: frozenset[int] | None
+
+    @classmethod
+    def of(cls, conn: sqlite3.Connection) -> StaffIds:
+        ids = [str(r[0]) for r in conn.execute("SELECT staff_id FROM staff")]
+        plain = bool(ids) and all(
+            s.isascii() and s.isdigit() and str(int(s)) == s and 0 < int(s) < 2**STAFF_BITS
+            for s in ids
+        )
+        return cls(frozenset(int(s) for s in ids) if plain else None)
+
+    SQL = "(coalesce(CAST(staff_id AS INTEGER), -1) + 1)"  # 0: no clerk; see `grouping`
+
+    def grouping(self, values: IntArray) -> Grouping:
+        """Clerks from `SQL`'s values (id + 1, 0 for none): a value that is not a known
+        staff id (text that SQLite read as 0, say) means the ids must go as text."""
+        assert self.numbers is not None
+        known = np.array(sorted(self.numbers), dtype=np.int64)
+        ids = values - 1
+        at = np.minimum(np.searchsorted(known, ids), len(known) - 1)
+        found = known[at] == ids
+        if not found[values > 0].all():
+            raise StaffNotNumbers
+        seen = np.flatnonzero(np.bincount(at[values > 0], minlength=len(known)))
+        lookup = np.full(len(known), -1, dtype=np.int64)
+        lookup[seen] = np.arange(len(seen))
+        codes = np.where(values > 0, lookup[at], -1)
+        return [str(int(v)) for v in known[seen]], codes.astype(np.int64)

@@ -26,6 +26,7 @@ from onewindow.config import Config
 from queue_server import migrations
 from queue_server.reports import case_figures, rating_figures, ticket_figures
 from queue_server.reports.assemble import assemble
+from queue_server.reports.columns import StaffIds, StaffNotNumbers
 from queue_server.reports.period import Period, bounds
 
 Progress = Callable[[str], None]  # told each step's name: "reading", then "grouping"
@@ -114,22 +115,35 @@ def _compute(
         as_of = dt.datetime.fromtimestamp(last, tz) if last else dt.datetime.now(tz)
     if period is None:
         period = whole_database(conns[0]) or Period.day(as_of.astimezone(tz).date())
+    say("reading")
+    try:
+        return _figures(conns, config, period, as_of, live, catalogue, say, StaffIds.of(conns[0]))
+    except StaffNotNumbers:
+        return _figures(conns, config, period, as_of, live, catalogue, say, StaffIds(None))
+
+
+def _figures(
+    conns: list[sqlite3.Connection], config: Config, period: Period, as_of: dt.datetime,
+    live: bool, catalogue: Catalogue | None, say: Progress, staff: StaffIds,
+) -> p.Report:  # fmt: skip
+    tz = config.hall.tz
     start_ts, end_ts = bounds(period, tz, config.hall.day_starts_at)
     judge_day = min(period.last, as_of.astimezone(tz).date())
-    say("reading")
     # The tickets in two halves, the cases, the ratings: four reads shared by the
     # connections, each on its own thread (SQLite lets go of the GIL while it works).
-    ticket_reads = [partial(_ticket_rows, part, start_ts, end_ts, tz) for part in _halves(period)]
+    ticket_reads = [
+        partial(_ticket_rows, part, start_ts, end_ts, tz, staff) for part in _halves(period)
+    ]
     reads: list[Read] = [
         *ticket_reads,
         partial(case_figures.load, period=period, start_ts=start_ts, end_ts=end_ts, tz=tz,
-                judge_day=judge_day, day_starts_at=config.hall.day_starts_at),
-        partial(rating_figures.load, period=period),
+                judge_day=judge_day, day_starts_at=config.hall.day_starts_at, staff=staff),
+        partial(rating_figures.load, period=period, staff=staff),
         partial(rating_figures.bad_ratings, period=period, tz=tz),
     ]  # fmt: skip
     results = _run(reads, conns)
     parts = len(ticket_reads)
-    tickets = ticket_figures.rows_of([row for rows in results[:parts] for row in rows])
+    tickets = ticket_figures.rows_of([row for rows in results[:parts] for row in rows], staff)
     cases, ratings, bad = results[parts:]
     say("grouping")
     return assemble(config, catalogue, period, as_of, live, tickets, cases, ratings, bad)
@@ -143,9 +157,10 @@ def _halves(period: Period) -> list[Period]:
 
 
 def _ticket_rows(
-    part: Period, start_ts: float, end_ts: float, tz: dt.tzinfo, conn: sqlite3.Connection
-) -> list[Any]:
-    sql, args = ticket_figures.query(part, start_ts, end_ts, tz)
+    part: Period, start_ts: float, end_ts: float, tz: dt.tzinfo, staff: StaffIds,
+    conn: sqlite3.Connection,
+) -> list[Any]:  # fmt: skip
+    sql, args = ticket_figures.query(part, start_ts, end_ts, tz, staff)
     return conn.execute(sql, args).fetchall()
 
 

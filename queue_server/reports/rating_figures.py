@@ -15,14 +15,21 @@ import numpy as np
 
 from onewindow import protocol as p
 from queue_server.reports.columns import (
+    STAFF_BITS,
+    Field,
     Grouping,
     IntArray,
+    StaffIds,
     count_by,
     fetch_columns,
     group_all,
     group_ints,
     group_text,
+    joined,
+    packed,
     rate,
+    split,
+    unpack,
 )
 from queue_server.reports.period import Period
 
@@ -51,12 +58,22 @@ def _range(conn: sqlite3.Connection, period: Period) -> tuple[str, dict[str, obj
     )
 
 
-def load(conn: sqlite3.Connection, period: Period) -> RatingRows:
+def load(conn: sqlite3.Connection, period: Period, staff: StaffIds) -> RatingRows:
     tail, args = _range(conn, period)
-    ints = ["score", "followed_up_at IS NOT NULL", "coalesce(window, -1)"]
-    (score, followed, window), (service, item, staff, day) = fetch_columns(
-        conn, ints, ["service", "item", "staff_id", "business_day"], [(tail, args)]
-    )
+    fields: list[Field] = [
+        ("score", "score", 3, 0),
+        ("followed", "followed_up_at IS NOT NULL", 1, 0),
+        ("window", "coalesce(window, -1) + 1", 16, 1),
+    ]  # fmt: skip
+    if staff.numbers is not None:
+        fields.append(("staff", staff.SQL, STAFF_BITS + 1, 0))
+    texts = [joined("service", "item", "business_day")]
+    texts += ["staff_id"] if staff.numbers is None else []
+    (whole,), words = fetch_columns(conn, [packed(fields)], texts, [(tail, args)])
+    f = unpack(whole, fields)
+    score, followed, window = f["score"], f["followed"], f["window"]
+    service, item, day = split(words[0], 3)
+    clerks = staff.grouping(f["staff"]) if staff.numbers is not None else group_text(words[1])
     first = period.first.toordinal()
     day_index = np.array([dt.date.fromisoformat(v).toordinal() - first if v else -1
                           for v in day.values] or [-1], dtype=np.int64)  # fmt: skip
@@ -64,7 +81,7 @@ def load(conn: sqlite3.Connection, period: Period) -> RatingRows:
         score=score, followed_up=followed, day=day_index[day.codes] if len(day.codes) else score,
         groupings={
             "hall": group_all(len(score)), "services": group_text(service),
-            "windows": group_ints(window), "clerks": group_text(staff), "items": group_text(item),
+            "windows": group_ints(window), "clerks": clerks, "items": group_text(item),
         },
     )  # fmt: skip
 

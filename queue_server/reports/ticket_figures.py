@@ -20,6 +20,7 @@ from queue_server.reports.columns import (
     Grouping,
     IntArray,
     Ranked,
+    StaffIds,
     count_table,
     group_ints,
     group_text,
@@ -54,30 +55,33 @@ def _ms(expr: str) -> str:
 
 
 def query(
-    period: Period, start_ts: float, end_ts: float, tz: dt.tzinfo
+    period: Period, start_ts: float, end_ts: float, tz: dt.tzinfo, staff: StaffIds
 ) -> tuple[str, tuple[str, str]]:
     """The statement and arguments reading `period`'s tickets (one part of a longer one)."""
     local = local_offset_sql("issued_at", start_ts, end_ts, tz)
-    served = _ms("finished_at - coalesce(started_at, called_at)")
+    keys = f"coalesce(window, 0) * 32 + CAST({local} / 3600 AS INT) % 24"
+    if staff.numbers is not None:
+        keys = f"{staff.SQL} * {2**19} + {keys}"
     ints = [
-        # Window and hour packed in one number: each joined column costs a pass of text.
-        f"coalesce(window, 0) * 32 + CAST({local} / 3600 AS INT) % 24",
+        keys,  # window, hour (and clerk) packed in one number: each column costs a pass
         _ms("first_called_at - issued_at"),
-        served,  # only a served ticket has a finish; `rows_of` keeps only those anyway
+        _ms("finished_at - coalesce(started_at, called_at)"),  # only served tickets count
     ]
+    texts = ["staff_id"] if staff.numbers is None else []
     sql = (
-        f"SELECT {', '.join(GROUPS)}, {select_list(ints, ['staff_id'])} "
+        f"SELECT {', '.join(GROUPS)}, {select_list(ints, texts)} "
         "FROM tickets INDEXED BY tickets_report WHERE business_day BETWEEN ? AND ? "
         f"GROUP BY {', '.join(GROUPS)}"
     )
     return sql, (period.first.isoformat(), period.last.isoformat())
 
 
-def rows_of(rows: list[Any]) -> TicketRows:
+def rows_of(rows: list[Any], staff: StaffIds) -> TicketRows:
     """The tickets from the rows of `query` (of one or several parts of the period)."""
-    counts, (window_hour, wait, service), (staff,) = parse(rows, len(GROUPS), 3, 1)
-    window, hour = window_hour >> 5, window_hour & 31
+    texts = 1 if staff.numbers is None else 0
+    counts, (keys, wait, service), words = parse(rows, len(GROUPS), 3, texts)
     combo = np.repeat(np.arange(len(rows), dtype=np.int64), counts)
+    window, hour = (keys >> 5) & (2**14 - 1), keys & 31
 
     def per_ticket(column: int) -> Grouping:
         names = sorted({r[column] for r in rows})
@@ -91,13 +95,13 @@ def rows_of(rows: list[Any]) -> TicketRows:
     )[combo]  # fmt: skip
     # A ticket's window and clerk are those that finished it or, for a no-show, called it
     # last; a ticket no window holds now (never called, or moved on) has neither.
-    clerk_names, clerk_codes = group_text(staff)
+    names, clerk_codes = staff.grouping(keys >> 19) if texts == 0 else group_text(words[0])
     return TicketRows(
         groups={
             "hall": (["hall"], np.zeros(len(combo), dtype=np.int64)),
             "days": per_ticket(0), "services": per_ticket(1), "channels": per_ticket(2),
             "windows": group_ints(window, missing=0),
-            "clerks": (clerk_names, np.where(window != 0, clerk_codes, -1)),
+            "clerks": (names, np.where(window != 0, clerk_codes, -1)),
         },
         outcome=outcome, hour=hour, wait=Ranked(wait),
         service=Ranked(np.where(outcome // 2 == 0, service, -1)),
@@ -110,8 +114,9 @@ def figures_by(rows: TicketRows, grouping: str) -> dict[str, p.TicketFigures]:
     table = count_table(codes, groups, rows.outcome, len(OUTCOMES) * 2)
     issued, special = table.sum(axis=1), table[:, 1::2].sum(axis=1)
     ended = {o: table[:, 2 * i] + table[:, 2 * i + 1] for i, o in enumerate(OUTCOMES)}
-    waits = rows.wait.by(codes, groups)
-    services = rows.service.by(codes, groups)
+    ranks = grouping != "days"  # a day's row shows means only
+    waits = rows.wait.by(codes, groups, ranks)
+    services = rows.service.by(codes, groups, ranks)
     out = {}
     for g, name in enumerate(names):
         if not issued[g]:
