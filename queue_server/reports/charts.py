@@ -28,7 +28,7 @@ def _chart(kind: str, title: str, **options: Any) -> Any:
     )  # fmt: skip
     chart = getattr(pygal, kind)(
         style=style, js=[], width=800, height=400, legend_at_bottom=True, title=title,
-        show_y_guides=True, print_values=False, **options,
+        show_y_guides=True, print_values=False, truncate_label=-1, **options,
     )  # fmt: skip
     return chart
 
@@ -99,12 +99,15 @@ def windows_side_by_side(report: p.Report, lang: str) -> list[str]:
         return []
     t = _text(lang)
     rotation = 0 if len(windows) < 16 else 45
+    # A city hall has hundreds of windows: label every n-th so the labels stay legible.
+    every = {"x_labels_major_every": -(-len(windows) // 40), "show_minor_x_labels": False}
     figures = [w.tickets for w in windows if w.tickets is not None]
-    served = _chart("Bar", t("windows_served"), show_legend=False, x_label_rotation=rotation)
+    served = _chart("Bar", t("windows_served"), show_legend=False, x_label_rotation=rotation,
+                    **every)  # fmt: skip
     served.x_labels = [w.key for w in windows]
     served.add(t("served"), [f.served for f in figures])
     _count_axis(served, max(f.served for f in figures))
-    times = _chart("Bar", t("windows_times"), x_label_rotation=rotation)
+    times = _chart("Bar", t("windows_times"), x_label_rotation=rotation, **every)
     times.x_labels = [w.key for w in windows]
     times.add(t("mean_wait_min"), [_minutes(f.wait.mean_s) for f in figures])
     times.add(t("mean_service_min"), [_minutes(f.service.mean_s) for f in figures])

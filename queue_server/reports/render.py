@@ -18,6 +18,7 @@ from queue_server.reports.period import Period
 from queue_server.reports.tables import Cell, Table, percent, tables
 
 TEMPLATES = Path(__file__).with_name("templates")
+PAGE_ROWS = 500  # a table longer than this shows its first rows; the CSV has them all
 
 
 def _show(cell: Cell) -> str:
@@ -69,6 +70,7 @@ def html(report: p.Report, lang: str = "zh", generated: dt.datetime | None = Non
         as_of=report.as_of.strftime("%Y-%m-%d %H:%M"),
         t=lambda key, **v: i18n.text(f"reports.{key}", lang, **v),
         en=lambda key, **v: i18n.text(f"reports.{key}", "en", **v), show=_show,
+        limit=PAGE_ROWS,
     )  # fmt: skip
 
 
