@@ -19,6 +19,7 @@ PARTS = [
     ("intake_tui.cli", "clerk terminal"),
     ("ticket_printer.cli", "ticket kiosk and printing"),
     ("display.cli", "terminal hall screen"),
+    ("queue_server.reports.cli", "reports"),
 ]
 
 
