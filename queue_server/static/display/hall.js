@@ -30,6 +30,9 @@ function render(model, langs, clock, newest) {
       return row;
     }),
   );
+  // One row of tiles for up to ten services, two rows beyond that.
+  const columns = s.services.length <= 10 ? s.services.length : Math.ceil(s.services.length / 2);
+  el('services').style.gridTemplateColumns = `repeat(${Math.max(1, columns)}, minmax(0, 1fr))`;
   el('services').replaceChildren(
     ...s.services.map((svc) => {
       const item = document.createElement('li');
