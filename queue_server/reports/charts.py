@@ -9,6 +9,7 @@ system font draws the labels wherever the report is opened.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from onewindow import i18n
@@ -19,8 +20,8 @@ COLOURS = ("#1f6fb2", "#e07b39", "#3a9b5c", "#b23a48", "#7a5cb2")
 
 
 def _chart(kind: str, title: str, **options: Any) -> Any:
-    import pygal
-    from pygal.style import Style
+    import pygal  # type: ignore[import-untyped]
+    from pygal.style import Style  # type: ignore[import-untyped]
 
     style = Style(
         font_family=FONTS, background="white", plot_background="white", colors=COLOURS,
@@ -54,8 +55,11 @@ def _count_axis(chart: Any, top: int) -> None:
     chart.y_labels = list(range(0, top + step, step))
 
 
-def _text(lang: str) -> Any:
-    return lambda key, **v: i18n.text(f"reports.charts.{key}", lang, **v)
+def _text(lang: str) -> Callable[..., str]:
+    def text(key: str, **values: object) -> str:
+        return i18n.text(f"reports.charts.{key}", lang, **values)
+
+    return text
 
 
 def arrivals_by_hour(report: p.Report, lang: str) -> list[str]:

@@ -43,7 +43,10 @@ def run_report(args: argparse.Namespace) -> int:
     from queue_server.reports.render import write
 
     lang = args.lang
-    say = lambda key, **v: print(i18n.text(f"reports.{key}", lang, **v), file=sys.stderr)  # noqa: E731
+
+    def say(key: str, **values: object) -> None:
+        print(i18n.text(f"reports.{key}", lang, **values), file=sys.stderr, flush=True)
+
     try:
         period = parse_period(args.day, args.month, args.first, args.last)
     except PeriodError as e:

@@ -31,7 +31,10 @@ def _show(cell: Cell) -> str:
 
 def _cards(report: p.Report, lang: str) -> list[tuple[str, str]]:
     """The figures a hall director looks at first."""
-    t = lambda key, **v: i18n.text(f"reports.cards.{key}", lang, **v)  # noqa: E731
+
+    def t(key: str, **values: object) -> str:
+        return i18n.text(f"reports.cards.{key}", lang, **values)
+
     hall = report.hall_figures
     tickets, cases, ratings = hall.tickets, hall.cases, hall.ratings
     assert tickets is not None and cases is not None and ratings is not None
@@ -55,6 +58,7 @@ def _cards(report: p.Report, lang: str) -> list[tuple[str, str]]:
 
 def html(report: p.Report, lang: str = "zh", generated: dt.datetime | None = None) -> str:
     import jinja2
+    from markupsafe import Markup
 
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, trim_blocks=True,
@@ -64,7 +68,7 @@ def html(report: p.Report, lang: str = "zh", generated: dt.datetime | None = Non
     generated = generated or dt.datetime.now(tz)
     return env.get_template("report.html.j2").render(
         report=report, lang=lang, tables=tables(report, lang), cards=_cards(report, lang),
-        charts=[jinja2.utils.markupsafe.Markup(svg) for svg in charts(report, lang)],
+        charts=[Markup(svg) for svg in charts(report, lang)],
         period=Period(report.first_day, report.last_day).label(),
         generated=generated.strftime("%Y-%m-%d %H:%M"),
         as_of=report.as_of.strftime("%Y-%m-%d %H:%M"),
