@@ -26,8 +26,11 @@ def view(screen: TerminalScreen, columns: int) -> object:
     lang = screen.language
     fault = screen.fault
     if not fault and not screen.board.loaded and screen.problem:
+        reason = screen.problem
+        if "refused" in reason.lower() or "connect call failed" in reason.lower():
+            reason = text("display.reason_refused", lang)
         fault = text("display.server_unreachable", lang, server=screen.options.server,
-                     reason=screen.problem)  # fmt: skip
+                     reason=reason)  # fmt: skip
     if screen.options.window is not None:
         return window_board(screen.board, screen.options.window, lang, screen.now(),
                             live=screen.live, fault=fault, flash=screen.flashing)  # fmt: skip
