@@ -15,12 +15,12 @@ from onewindow import i18n
 from onewindow import protocol as p
 from onewindow.catalogue import Catalogue
 from onewindow.config import Config
-from queue_server.reports import case_figures, rating_figures, ticket_figures
+from queue_server.reports import case_figures, rating_figures
 from queue_server.reports.case_figures import CaseRows
 from queue_server.reports.columns import NO_DURATIONS, rate
 from queue_server.reports.period import Period
 from queue_server.reports.rating_figures import RatingRows
-from queue_server.reports.ticket_figures import TicketRows
+from queue_server.reports.ticket_figures import TicketSummary
 
 NO_TICKETS = p.TicketFigures(
     issued=0, visitors=0, called=0, served=0, no_show=0, cancelled=0, expired=0,
@@ -81,11 +81,11 @@ def _order(config: Config, grouping: str) -> Callable[[str], tuple[int, int, str
 
 
 def groups(
-    config: Config, catalogue: Catalogue | None, grouping: str, tickets: TicketRows,
+    config: Config, catalogue: Catalogue | None, grouping: str, tickets: TicketSummary,
     cases: CaseRows, ratings: RatingRows,
 ) -> list[p.GroupFigures]:  # fmt: skip
     has_t, has_c, has_r = PARTS[grouping]
-    t = ticket_figures.figures_by(tickets, grouping) if has_t else {}
+    t = tickets.by[grouping] if has_t else {}
     c = case_figures.figures_by(cases, grouping) if has_c else {}
     r = rating_figures.figures_by(ratings, grouping) if has_r else {}
     keys = sorted(set(t) | set(c) | set(r), key=_order(config, grouping))
@@ -108,9 +108,9 @@ def groups(
 
 
 def days(
-    period: Period, tickets: TicketRows, cases: CaseRows, ratings: RatingRows
+    period: Period, tickets: TicketSummary, cases: CaseRows, ratings: RatingRows
 ) -> list[p.DayFigures]:
-    per_day = ticket_figures.figures_by(tickets, "days")
+    per_day = tickets.by["days"]
     accepted, finished = case_figures.per_day(cases, period.days)
     rated, satisfied = rating_figures.per_day(ratings, period.days)
     out = []
@@ -136,7 +136,7 @@ def days(
 
 def assemble(
     config: Config, catalogue: Catalogue | None, period: Period, as_of: dt.datetime, live: bool,
-    tickets: TicketRows, cases: CaseRows, ratings: RatingRows, bad: list[p.BadRating],
+    tickets: TicketSummary, cases: CaseRows, ratings: RatingRows, bad: list[p.BadRating],
 ) -> p.Report:  # fmt: skip
     by = {
         g: groups(config, catalogue, g, tickets, cases, ratings)
@@ -146,6 +146,6 @@ def assemble(
         hall=config.hall.name, first_day=period.first, last_day=period.last, live=live,
         as_of=as_of, hall_figures=by["hall"][0], services=by["services"],
         windows=by["windows"], clerks=by["clerks"], items=by["items"], channels=by["channels"],
-        hours=ticket_figures.hours(tickets), days=days(period, tickets, cases, ratings),
-        wait_distribution=ticket_figures.wait_distribution(tickets), bad_ratings=bad,
+        hours=tickets.hours, days=days(period, tickets, cases, ratings),
+        wait_distribution=tickets.wait_distribution, bad_ratings=bad,
     )  # fmt: skip

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -28,13 +29,14 @@ from queue_server.reports.columns import (
     IntArray,
     StaffIds,
     count_by,
-    fetch_columns,
     group_all,
     group_ints,
     group_text,
     joined,
     packed,
+    parse,
     rate,
+    select_list,
     split,
     unpack,
 )
@@ -51,10 +53,42 @@ class CaseRows:
     groupings: dict[str, Grouping]
 
 
-def load(
-    conn: sqlite3.Connection, period: Period, start_ts: float, end_ts: float,
-    tz: dt.tzinfo, judge_day: dt.date, day_starts_at: dt.time, staff: StaffIds,
-) -> CaseRows:  # fmt: skip
+@dataclass(frozen=True)
+class CaseQuery:
+    """The statements that read a period's cases, in `parts` that can run side by side."""
+
+    period: Period
+    fields: list[Field]  # packed into the first number
+    where: list[Field]  # window (and clerk), packed into the second
+    select: str
+    args: dict[str, object]
+    in_period: str
+    text_staff: bool
+
+    def read(self, conn: sqlite3.Connection, part: int, parts: int) -> list[Any]:
+        """Part `part` of `parts` of the period's cases, and the first part also the cases
+        still open past a deadline or ever flagged overdue."""
+        accepted, decided = (f"{c} >= :s AND {c} < :e" for c in ("accepted_at", "decided_at"))
+        lo, hi = _row_range(conn, (accepted, decided), self.args)
+        # Cases are written in the order they are opened, so the period's are one range
+        # of row ids: read in one pass rather than one lookup each, a slice per part.
+        size = (hi - lo) // parts + 1
+        lo, hi = lo + part * size, min(hi, lo + (part + 1) * size - 1)
+        tails = [f"FROM cases WHERE rowid BETWEEN {lo} AND {hi} AND {self.in_period}"]
+        if part == 0:
+            tails.append(f"""FROM cases WHERE rowid IN (
+                SELECT rowid FROM cases WHERE state = 'accepted' AND deadline < :judge
+                UNION SELECT rowid FROM cases WHERE overdue = 1)
+                AND NOT {self.in_period}""")  # fmt: skip
+        return [
+            conn.execute(f"SELECT {self.select} {tail}", self.args).fetchone() for tail in tails
+        ]
+
+
+def query(
+    period: Period, start_ts: float, end_ts: float, tz: dt.tzinfo, judge_day: dt.date,
+    day_starts_at: dt.time, staff: StaffIds,
+) -> CaseQuery:  # fmt: skip
     def local(column: str) -> str:
         return local_offset_sql(column, start_ts, end_ts, tz)
 
@@ -82,28 +116,26 @@ def load(
     where: list[Field] = [("window", "coalesce(window, -1) + 1", 16, 1)]
     if staff.numbers is not None:
         where.append(("staff", staff.SQL, STAFF_BITS + 1, 0))
-    args = {"s": start_ts, "e": end_ts, "judge": judge_day.isoformat()}
-    # The unary + keeps SQLite off the time indexes in the scan: the row-id range is cheaper.
-    scan = [f"(+{c} >= :s AND +{c} < :e)" for c in ("accepted_at", "decided_at")]
-    in_period = f"({scan[0]} OR {scan[1]})"
-    lo, hi = _row_range(conn, (accepted, decided), args)
-    tails = [
-        # Cases are written in the order they are opened, so the period's are one range
-        # of row ids: read in one pass rather than one lookup each.
-        (f"FROM cases WHERE rowid BETWEEN {lo} AND {hi} AND {in_period}", args),
-        (f"""FROM cases WHERE rowid IN (
-                SELECT rowid FROM cases WHERE state = 'accepted' AND deadline < :judge
-                UNION SELECT rowid FROM cases WHERE overdue = 1)
-             AND NOT {in_period}""", args),
-    ]  # fmt: skip
     texts = [joined("service", "item", "deadline")]
     texts += ["staff_id"] if staff.numbers is None else []
-    (whole, at), words = fetch_columns(conn, [packed(fields), packed(where)], texts, tails)
-    f = unpack(whole, fields) | unpack(at, where)
+    # The unary + keeps SQLite off the time indexes in the scan: the row-id range is cheaper.
+    scan = [f"(+{c} >= :s AND +{c} < :e)" for c in ("accepted_at", "decided_at")]
+    return CaseQuery(
+        period=period, fields=fields, where=where,
+        select=select_list([packed(fields), packed(where)], texts),
+        args={"s": start_ts, "e": end_ts, "judge": judge_day.isoformat()},
+        in_period=f"({scan[0]} OR {scan[1]})", text_staff=staff.numbers is None,
+    )  # fmt: skip
+
+
+def rows_of(q: CaseQuery, rows: list[Any], staff: StaffIds) -> CaseRows:
+    """The cases from the rows that `q.read` gave, in any number of parts."""
+    _, (whole, at), words = parse(rows, 0, 2, 2 if q.text_staff else 1)
+    f = unpack(whole, q.fields) | unpack(at, q.where)
     service, item, deadline = split(words[0], 3)
-    clerks = staff.grouping(f["staff"]) if staff.numbers is not None else group_text(words[1])
+    clerks = group_text(words[1]) if q.text_staff else staff.grouping(f["staff"])
     acc_day, dec_day, dec_date = f["accepted_day"], f["decided_day"], f["decided_date"]
-    first = period.first.toordinal()
+    first = q.period.first.toordinal()
     due = np.array([dt.date.fromisoformat(v).toordinal() - first if v else -(2**40)
                     for v in deadline.values] or [0], dtype=np.int64)[deadline.codes]  # fmt: skip
     judged = (dec_day >= 0) & (due > -(2**40))

@@ -12,7 +12,7 @@ import datetime as dt
 import queue
 import sqlite3
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -134,17 +134,23 @@ def _figures(
     ticket_reads = [
         partial(_ticket_rows, part, start_ts, end_ts, tz, staff) for part in _halves(period)
     ]
+    cases_query = case_figures.query(period, start_ts, end_ts, tz, judge_day,
+                                     config.hall.day_starts_at, staff)  # fmt: skip
+    case_reads = [partial(cases_query.read, part=i, parts=2) for i in range(2)]
     reads: list[Read] = [
-        *ticket_reads,
-        partial(case_figures.load, period=period, start_ts=start_ts, end_ts=end_ts, tz=tz,
-                judge_day=judge_day, day_starts_at=config.hall.day_starts_at, staff=staff),
+        *ticket_reads, *case_reads,
         partial(rating_figures.load, period=period, staff=staff),
         partial(rating_figures.bad_ratings, period=period, tz=tz),
     ]  # fmt: skip
-    results = _run(reads, conns)
-    parts = len(ticket_reads)
-    tickets = ticket_figures.rows_of([row for rows in results[:parts] for row in rows], staff)
-    cases, ratings, bad = results[parts:]
+    with _Reader(conns) as reader:
+        pending = [reader.submit(read) for read in reads]
+        done = iter(pending)
+        rows = [row for read in ticket_reads for row in next(done).result()]
+        # The tickets are totalled while the cases and ratings are still being read.
+        tickets = ticket_figures.summary(ticket_figures.rows_of(rows, staff))
+        rows = [row for read in case_reads for row in next(done).result()]
+        cases = case_figures.rows_of(cases_query, rows, staff)
+        ratings, bad = next(done).result(), next(done).result()
     say("grouping")
     return assemble(config, catalogue, period, as_of, live, tickets, cases, ratings, bad)
 
@@ -164,22 +170,34 @@ def _ticket_rows(
     return conn.execute(sql, args).fetchall()
 
 
-def _run(
-    reads: list[Callable[[sqlite3.Connection], Any]], conns: list[sqlite3.Connection]
-) -> list[Any]:
-    """Each read on whichever connection is free; results in the order of `reads`."""
-    if len(conns) == 1:
-        return [read(conns[0]) for read in reads]
-    free: queue.SimpleQueue[sqlite3.Connection] = queue.SimpleQueue()
-    for conn in conns:
-        free.put(conn)
+class _Reader:
+    """Runs each read on whichever connection is free, one thread per connection; with
+    one connection (the caller's), reads run at once in the caller's thread."""
 
-    def on_a_free_connection(read: Read) -> Any:
-        conn = free.get()
+    def __init__(self, conns: list[sqlite3.Connection]) -> None:
+        self.conns = conns
+        self.free: queue.SimpleQueue[sqlite3.Connection] = queue.SimpleQueue()
+        for conn in conns:
+            self.free.put(conn)
+        self.pool = ThreadPoolExecutor(max_workers=len(conns)) if len(conns) > 1 else None
+
+    def __enter__(self) -> _Reader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def submit(self, read: Read) -> Future[Any]:
+        if self.pool is None:
+            done: Future[Any] = Future()
+            done.set_result(read(self.conns[0]))
+            return done
+        return self.pool.submit(self._on_a_free_connection, read)
+
+    def _on_a_free_connection(self, read: Read) -> Any:
+        conn = self.free.get()
         try:
             return read(conn)
         finally:
-            free.put(conn)
-
-    with ThreadPoolExecutor(max_workers=len(conns)) as pool:
-        return list(pool.map(on_a_free_connection, reads))
+            self.free.put(conn)

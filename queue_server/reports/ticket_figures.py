@@ -131,6 +131,22 @@ def figures_by(rows: TicketRows, grouping: str) -> dict[str, p.TicketFigures]:
     return out
 
 
+@dataclass(frozen=True)
+class TicketSummary:
+    """Every ticket figure of the period: what the report needs of the tickets."""
+
+    by: dict[str, dict[str, p.TicketFigures]]  # grouping -> key -> figures
+    hours: list[p.HourFigures]
+    wait_distribution: list[p.WaitBucket]
+
+
+def summary(rows: TicketRows) -> TicketSummary:
+    return TicketSummary(
+        by={g: figures_by(rows, g) for g in rows.groups},
+        hours=hours(rows), wait_distribution=wait_distribution(rows),
+    )  # fmt: skip
+
+
 def hours(rows: TicketRows) -> list[p.HourFigures]:
     issued = np.bincount(rows.hour, minlength=24)
     waits = rows.wait.by(rows.hour, 24)
