@@ -158,16 +158,17 @@ class Ranked:
             values = values.astype(np.int32)  # halves the bytes moved, and 24 days is plenty
         order = np.argsort(values)
         self.rows, self.values = present[order], values[order]
+        self.weights = self.values.astype(np.float64)  # bincount sums in float64 anyway
 
     def by(self, row_keys: IntArray, groups: int, ranks: bool = True) -> list[p.Durations]:
         """Figures per key 0..groups-1 of `row_keys` (one per row; negative = left out);
         without `ranks`, the count and mean only."""
-        keys, values = row_keys[self.rows], self.values
+        keys, values, weights = row_keys[self.rows], self.values, self.weights
         if len(keys) and keys.min() < 0:
             keep = keys >= 0
-            keys, values = keys[keep], values[keep]
+            keys, values, weights = keys[keep], values[keep], weights[keep]
         counts = np.bincount(keys, minlength=groups).astype(np.int64)
-        sums = np.bincount(keys, weights=values, minlength=groups)
+        sums = np.bincount(keys, weights=weights, minlength=groups)
         starts = np.cumsum(counts) - counts
         median, p90 = counts, counts  # no value at all: every group is empty
         if ranks and len(values):

@@ -96,13 +96,15 @@ def rows_of(rows: list[Any], staff: StaffIds) -> TicketRows:
     # A ticket's window and clerk are those that finished it or, for a no-show, called it
     # last; a ticket no window holds now (never called, or moved on) has neither.
     names, clerk_codes = staff.grouping(keys >> 19) if texts == 0 else group_text(words[0])
+    groups = {
+        "hall": (["hall"], np.zeros(len(combo), dtype=np.int64)),
+        "days": per_ticket(0), "services": per_ticket(1), "channels": per_ticket(2),
+        "windows": group_ints(window, missing=0),
+        "clerks": (names, np.where(window != 0, clerk_codes, -1)),
+    }  # fmt: skip
     return TicketRows(
-        groups={
-            "hall": (["hall"], np.zeros(len(combo), dtype=np.int64)),
-            "days": per_ticket(0), "services": per_ticket(1), "channels": per_ticket(2),
-            "windows": group_ints(window, missing=0),
-            "clerks": (names, np.where(window != 0, clerk_codes, -1)),
-        },
+        # 32-bit codes: every grouping gathers them per ticket, and half the bytes move faster.
+        groups={g: (n, codes.astype(np.int32)) for g, (n, codes) in groups.items()},
         outcome=outcome, hour=hour, wait=Ranked(wait),
         service=Ranked(np.where(outcome // 2 == 0, service, -1)),
     )  # fmt: skip
