@@ -116,6 +116,9 @@ class Hub:
                     await ws.send_str(body)
                     client.sent = seq
                     client.last_send = asyncio.get_running_loop().time()
+                if not client.outbox.empty():
+                    # Round-robin: every screen gets this event before any gets the next.
+                    await asyncio.sleep(0)
         except (ConnectionError, RuntimeError) as e:
             log.info("stream client gone: %s", e)
             await ws.close()
