@@ -20,6 +20,7 @@ PARTS = [
     ("ticket_printer.cli", "ticket kiosk and printing"),
     ("display.cli", "terminal hall screen"),
     ("queue_server.reports.cli", "reports"),
+    ("onewindow.simulator.cli", "hall simulator"),
 ]
 
 

@@ -89,13 +89,13 @@ def choose(
 ) -> list[WindowShape]:
     """`count` of the hall's windows that still serve every service.
 
-    Windows are left out from the highest number down, specialist and acceptance windows
-    before consultation windows; the guide desk is kept while there is room.
+    Windows are left out from the highest number down: acceptance windows first, then
+    specialist and consultation windows; the guide desk is kept while there is room.
     """
     chosen = sorted(windows, key=lambda w: w.number)
     if not _covered(chosen, services, consult_first):
         raise LayoutError("services_uncovered")
-    rank = {"specialist": 0, "acceptance": 1, "consultation": 2, "guide": 3}
+    rank = {"acceptance": 0, "specialist": 1, "consultation": 2, "guide": 3}
     while len(chosen) > count:
         candidates = sorted(chosen, key=lambda w: (rank.get(w.role, 0), -w.number))
         for w in candidates:

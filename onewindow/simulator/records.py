@@ -34,6 +34,7 @@ class TicketRecord(msgspec.Struct, kw_only=True):
     no_show_at: int | None = None
     closed_at: int | None = None
     transfers: int = 0
+    reinstated: int = 0  # times put back in line after a missed call
     from_ticket: str | None = None
     case: str | None = None  # the case number it carries (special tickets)
     id: str = msgspec.field(default="", name="_id")  # the server's opaque id

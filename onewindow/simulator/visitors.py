@@ -92,6 +92,7 @@ async def come_back(world: World, visit: Visit, rec: TicketRecord, t: int) -> No
         )
         if view is not None:
             rec.window, rec.call_count, rec.called_at, rec.no_show_at = None, 0, None, None
+            rec.reinstated += 1
             world.joins_line(rec)
         return
     kind = "priority" if rec.kind == "priority" else "normal"
