@@ -203,9 +203,34 @@ class HallClient:
         assert out is not None
         return out
 
+    async def case(self, ref: str) -> p.CaseView:
+        """One case by id or case number (staff; the applicant comes masked)."""
+        out = await self.request("GET", f"/api/cases/{ref}", p.CaseView)
+        assert out is not None
+        return out
+
+    async def cases(self, **query: str) -> list[p.CaseView]:
+        """Cases by `state`, `alert` (warning / overdue), `window` or `ticket`."""
+        qs = urlencode({k: v for k, v in query.items() if v})
+        out = await self.request("GET", f"/api/cases?{qs}", p.CaseList)
+        return out.cases if out else []
+
     async def case_action(self, ref: str, action: str, body: Any = None) -> p.CaseView:
         """submit / materials / return / approve / reject / issue, by case id or number."""
         out = await self.request("POST", f"/api/cases/{ref}/{action}", p.CaseView, body)
+        assert out is not None
+        return out
+
+    async def ratings(self, *, bad: bool = False) -> list[p.RatingView]:
+        """Ratings, newest first; `bad=True` for the supervisors' follow-up list (1–2)."""
+        out = await self.request("GET", "/api/ratings?bad=1" if bad else "/api/ratings",
+                                 p.RatingList)  # fmt: skip
+        return out.ratings if out else []
+
+    async def report(self, **period: str) -> p.Report:
+        """Report figures (supervisors); no period: today, live."""
+        qs = urlencode({k: v for k, v in period.items() if v})
+        out = await self.request("GET", f"/api/reports?{qs}" if qs else "/api/reports", p.Report)
         assert out is not None
         return out
 
