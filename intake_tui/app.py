@@ -17,9 +17,11 @@ from textual.app import App
 from textual.reactive import reactive
 from textual.screen import Screen
 
+from intake_tui.case_desk import CaseDesk
 from intake_tui.desk import Clock, Desk, SessionEnded, describe, local_clock
 from intake_tui.labels import tr
 from intake_tui.messages import (
+    HallEventArrived,
     LanguageToggled,
     SessionLost,
     SignedIn,
@@ -33,6 +35,7 @@ from intake_tui.screens.desk_screen import DeskScreen
 from intake_tui.screens.guide import GuideScreen
 from intake_tui.screens.login import LoginScreen
 from intake_tui.screens.supervisor import SupervisorScreen
+from onewindow import protocol as p
 from onewindow.client import ClientError, Link
 from onewindow.config import Config
 
@@ -53,6 +56,7 @@ class ClerkApp(App[None]):
     ) -> None:  # fmt: skip
         super().__init__()
         self.desk = Desk(server, lang, clock)
+        self.cases = CaseDesk(self.desk)
         self.config = config
         self.preset_window = window
         self.clock = clock
@@ -160,6 +164,9 @@ class ClerkApp(App[None]):
                     return
                 if isinstance(update, Link):
                     self.link = "live" if update.live else "down"
+                elif isinstance(update, p.CaseEventBase | p.RatingReceived | p.Snapshot):
+                    for screen in self.screen_stack:
+                        screen.post_message(HallEventArrived(update))
                 self._schedule_redraw()
 
     def _schedule_redraw(self) -> None:

@@ -33,3 +33,12 @@ class LanguageToggled(Message):
 
 class ViewToggled(Message):
     """A supervisor signed in at a window switches between that window and the hall."""
+
+
+class HallEventArrived(Message):
+    """A case or rating event (or a fresh snapshot) from the stream, for screens that
+    list cases and ratings: the mirror keeps tickets and windows only."""
+
+    def __init__(self, event: p.StreamMessage) -> None:
+        super().__init__()
+        self.event = event

@@ -1,20 +1,25 @@
-"""Printing at a desk (consultation window, guide desk) through `ticket_printer`.
+"""Printing at a desk (consultation window, guide desk) through `ticket_printer`:
+tickets, and the two slips of a case (one-time notice, acceptance receipt).
 
-A desk prints only when its `[[windows]]` entry in the config names a printer
+A desk prints tickets only when its `[[windows]]` entry in the config names a printer
 (`printer = "192.0.2.21:9100"`, see `ticket_printer.desk`): the hall's `[printer]`
-is the ticket machine's, not a desk's. Layout and ESC/POS output belong to
-`ticket_printer`, imported lazily because it costs time and not every desk prints.
+is the ticket machine's, not a desk's. A case's slips go to the window's printer, else
+`[printer]`, as `ticket_printer.intake_slips` decides (docs/intake.md). Layout and
+ESC/POS output belong to `ticket_printer`, imported lazily because it costs time and
+not every desk prints.
 Printing blocks on the device, so it runs in a thread; its outcome is a message for
-the clerk, never an exception: a failed print must not lose the issued ticket.
+the clerk, never an exception: a failed print must not lose the issued ticket or case.
 """
 
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import importlib
 import logging
 from dataclasses import dataclass
 
+from intake_tui.case_labels import it
 from intake_tui.labels import tr
 from onewindow import protocol as p
 from onewindow.config import Config
@@ -61,3 +66,42 @@ async def print_at_desk(
         return Printed(True, tr("print.done", lang, number=ticket.number))
     return Printed(False, tr("print.failed", lang, number=ticket.number,
                              reason=outcome.message(lang)))  # fmt: skip
+
+
+async def print_case_slip(
+    config: Config | None, window: int | None, case: p.CaseView, item: p.CatalogueItemView,
+    lang: str, server_url: str = "", *, now: dt.datetime | None = None,
+) -> Printed:  # fmt: skip
+    """The one-time notice of a returned case, or the receipt of an accepted one.
+
+    Unlike tickets, the slips follow `ticket_printer.intake_slips`: the window's own
+    printer, else the hall's `[printer]` (docs/intake.md). `now` is the hall's time
+    for the notice's date (a simulated clock in training is not this PC's).
+    """
+    case_no = case.case_no or "—"
+    if config is None:
+        return Printed(False, it("print.no_config", lang, case_no=case_no))
+    notice = case.state == "returned"
+    try:
+        slips = importlib.import_module("ticket_printer.intake_slips")
+    except ImportError:
+        log.warning("ticket_printer.intake_slips is not available")
+        return Printed(False, it("print.unavailable", lang, case_no=case_no))
+    try:
+        if notice:
+            outcome = await asyncio.to_thread(
+                slips.print_notice, config, case, item, desk=window, server_url=server_url,
+                lang=lang, now=now,
+            )  # fmt: skip
+        else:
+            outcome = await asyncio.to_thread(
+                slips.print_receipt, config, case, item, desk=window, server_url=server_url,
+                lang=lang,
+            )  # fmt: skip
+    except Exception as e:  # they promise not to raise; the case is stored all the same
+        log.warning("slip printer failed: %s", e)
+        return Printed(False, it("print.failed", lang, reason=str(e), case_no=case_no))
+    if outcome.ok:
+        return Printed(True, it("print.notice_done" if notice else "print.receipt_done", lang,
+                                case_no=case_no))  # fmt: skip
+    return Printed(False, it("print.failed", lang, reason=outcome.message(lang), case_no=case_no))

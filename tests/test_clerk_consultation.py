@@ -1,5 +1,6 @@
-"""Consultation window: call a consult-first visitor, refer them with a special ticket,
-printed at the desk's own printer (a real TCP listener standing in for it)."""
+"""Consultation window: call a consult-first visitor, pre-check the item and refer them
+with a special ticket, printed at the desk's own printer (a real TCP listener standing
+in for it). The pre-check travels on to acceptance: tests/test_clerk_intake_precheck.py."""
 
 from __future__ import annotations
 
@@ -7,9 +8,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
 
+from intake_tui.screens.case_screen import CaseScreen
+from intake_tui.screens.precheck import PrecheckScreen
 from intake_tui.widgets.current_ticket import CurrentTicket
-from intake_tui.widgets.service_picker import ServicePicker
 from intake_tui.widgets.ticket_card import TicketCard
 from onewindow.client import HallClient
 from tests.hallserver import HallServer
@@ -27,6 +30,7 @@ from tests.test_clerk_harness import (
     wait_for,
     window_of,
 )  # fmt: skip
+from tests.test_clerk_intake import pick_item
 
 
 @pytest.fixture
@@ -44,6 +48,18 @@ def hall(tmp_path: Path, printer: NetworkPrinter) -> Iterator[HallServer]:
     server.stop()
 
 
+async def precheck(pilot: Pilot[None], typed: str, code: str) -> None:
+    """F9 at the desk, pick the item, tick every material, F9: record and refer."""
+    app = pilot.app
+    await pilot.press("f9")
+    await wait_for(pilot, lambda: isinstance(app.screen, PrecheckScreen), "the pre-check")
+    screen = app.screen
+    assert isinstance(screen, PrecheckScreen)
+    await wait_for(pilot, lambda: screen.index is not None, "the catalogue")
+    await pick_item(pilot, screen, typed, code)
+    await pilot.press("f2", "f9")
+
+
 async def test_consultation_refers_a_visitor_with_a_printed_special_ticket(
     hall: HallServer, printer: NetworkPrinter
 ) -> None:
@@ -53,8 +69,7 @@ async def test_consultation_refers_a_visitor_with_a_printed_special_ticket(
         screen = await signed_in(pilot, "1001")
         await pilot.press("f1")
         await wait_for(pilot, lambda: screen.query_one(CurrentTicket).ticket is not None, "call")
-        assert screen.query_one(ServicePicker).chosen == "D"  # the visitor's own service
-        await pilot.press("f9")
+        await precheck(pilot, "bdc", "440105-BDC-001")
         card = screen.query_one(TicketCard)
         await wait_for(pilot, lambda: card.ticket is not None, "the special ticket")
         await wait_for(pilot, lambda: "已打印" in status(app), "the desk printer")
@@ -62,6 +77,7 @@ async def test_consultation_refers_a_visitor_with_a_printed_special_ticket(
         special = card.ticket
         assert special is not None
         assert (special.number, special.kind, special.service) == ("T001", "special", "D")
+        assert special.case is not None  # it carries the pre-check
         assert screen.query_one(CurrentTicket).ticket is None  # D001 left the window
         await wait_for(pilot, lambda: printer.slips == 1, "the printer to close the slip")
         assert b"T001" in printer.received
@@ -72,15 +88,15 @@ async def test_consultation_refers_a_visitor_with_a_printed_special_ticket(
         assert window_of(await hall_state(hall), 1).current is None
 
 
-async def test_the_clerk_picks_another_item_with_the_arrow_keys(hall: HallServer) -> None:
+async def test_the_item_picked_decides_where_the_visitor_goes(hall: HallServer) -> None:
     await issue(hall, "F")
     app = clerk_app(hall, 1)
     async with app.run_test(size=SIZE) as pilot:
         screen = await signed_in(pilot, "1001")
         await pilot.press("f1")
         await wait_for(pilot, lambda: screen.query_one(CurrentTicket).ticket is not None, "call")
-        await pilot.press("down")  # F -> G
-        await pilot.press("f9")
+        # queued for food and drug (F), the visitor turns out to need a health item (G)
+        await precheck(pilot, "WJ-001", "440105-WJ-001")
         card = screen.query_one(TicketCard)
         await wait_for(pilot, lambda: card.ticket is not None, "the special ticket")
         assert card.ticket is not None and card.ticket.service == "G"
@@ -94,4 +110,5 @@ async def test_special_ticket_needs_a_visitor_at_the_window(hall: HallServer) ->
         await signed_in(pilot, "1001")
         await pilot.press("f9")
         assert "没有号票" in status(app)
+        assert not isinstance(app.screen, CaseScreen)
         assert (await hall_state(hall)).services[0].waiting == 0
