@@ -16,7 +16,10 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
+from intake_tui.widgets.bad_ratings import BadRatings
+from intake_tui.widgets.case_alerts import CaseAlerts
 from intake_tui.widgets.current_ticket import CurrentTicket
+from intake_tui.widgets.today_figures import TodayFigures
 from tests.hallserver import HallServer
 from tests.test_clerk_harness import SIZE, clerk_app, signed_in, start_hall, wait_for
 from tests.test_clerk_harness import issue as issue_async
@@ -64,7 +67,12 @@ def test_supervisor_screen(hall: HallServer, snap_compare: Snap) -> None:
     issue(hall, "A", "G")
 
     async def look(pilot: Pilot[Any]) -> None:
-        await signed_in(pilot, "9001")
+        screen = await signed_in(pilot, "9001")
+        # today's figures and the two follow-up lists are read after sign-in
+        figures, ratings = screen.query_one(TodayFigures), screen.query_one(BadRatings)
+        await wait_for(pilot, lambda: figures.report is not None, "today's figures")
+        await wait_for(pilot, lambda: ratings.columns and screen.query_one(CaseAlerts).columns,
+                       "the follow-up lists")  # fmt: skip
 
     app = clerk_app(hall, None, clock=frozen)
     assert snap_compare(app, terminal_size=SIZE, run_before=look)
