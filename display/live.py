@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 
-from rich.console import Console
+from rich.console import Console, RenderableType
 from rich.live import Live
 
 from display.render import hall_board, window_board
@@ -22,7 +22,7 @@ async def paint(screen: TerminalScreen, console: Console) -> None:
             screen.changed.clear()
 
 
-def view(screen: TerminalScreen, columns: int) -> object:
+def view(screen: TerminalScreen, columns: int) -> RenderableType:
     lang = screen.language
     fault = screen.fault
     if not fault and not screen.board.loaded and screen.problem:

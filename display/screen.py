@@ -64,7 +64,7 @@ class TerminalScreen:
                     await self._link(message)
                 elif isinstance(message, p.Snapshot):
                     self._took(self._load(message.state))
-                else:
+                elif not isinstance(message, p.Heartbeat):  # EventStream drops those anyway
                     outcome, new = self.board.apply(message)
                     if outcome == "gap":
                         await self.refresh()
