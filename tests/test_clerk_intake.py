@@ -118,14 +118,28 @@ async def test_accepting_a_complete_case_prints_the_receipt(
         assert case.applicant is not None and case.applicant.name == "王**"
         await wait_for(pilot, lambda: "受理回执已打印" in status(app), "the receipt")
 
-    (slip,) = slips(printer)
+        # the same visitor also needs an immediate item (即办件): finished on the spot
+        await pick_item(pilot, screen, "hjzm", "440105-GA-003")  # 户籍证明开具
+        assert outcome.case is None and form.display  # a new case, the form is back
+        await pilot.press("f2")
+        await type_applicant(pilot, screen)
+        await pilot.press("f9")
+        await wait_for(pilot, lambda: outcome.case is not None, "the immediate case")
+        issued = outcome.case
+        assert issued is not None and issued.state == "issued" and issued.case_no != case.case_no
+        assert "已当场办结" in status(app)
+        printed = f"受理回执已打印（办件 {issued.case_no}）"
+        await wait_for(pilot, lambda: printed in status(app), "the second receipt")
+
+    slip, immediate = slips(printer)
+    assert "即办件，已当场办结" in immediate.text()
     text = slip.text()
     assert case.case_no in text and "居住证申领" in text and "受理回执" in text
     assert case.deadline.isoformat() in text
     assert_nothing_personal(text)
     async with HallClient(hall.url) as supervisor:
         await supervisor.login("9001", PIN, None)
-        (stored,) = await supervisor.cases(ticket="A001")
+        stored, _ = sorted(await supervisor.cases(ticket="A001"), key=lambda c: c.case_no or "")
     assert (stored.id, stored.state, stored.window) == (case.id, "accepted", 5)
     assert stored.materials_received == ["居住证申领登记表", "申请人身份证件", "居住证明",
                                          "就业或就读证明", "近期照片"]  # fmt: skip

@@ -149,7 +149,9 @@ class IntakeScreen(CaseScreen):
         form.clear()  # typed values leave the screen; the outcome shows the masked copy
         form.display = False
         self.result, self.carried, self.returned = (case, item), None, None
-        self.query_one(ItemSearch).set_locked(False)
+        search = self.query_one(ItemSearch)
+        search.set_locked(False)
+        search.query_field.focus()  # ready for the visitor's next item, if any
         self.query_one(CaseOutcome).case = case
         key = OUTCOME_MESSAGES.get(case.state, "msg.accepted")
         deadline = case.deadline.isoformat() if case.deadline else "—"

@@ -55,6 +55,7 @@ class ApplicantForm(Grid):
         chosen = select.value
         select.set_options(self._id_types())
         select.value = chosen
+        select.mutate_reactive(Select.value)  # redraw the label even if the value is the same
 
     @property
     def id_type_field(self) -> Select[str]:
