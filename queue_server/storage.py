@@ -18,8 +18,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-import sqlite_utils
-
 from queue_server import migrations
 from queue_server.rules import Ticket, TicketKind, TicketState, Window, WindowState
 
@@ -162,7 +160,7 @@ class Storage:
     def open(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._conn = connect(self.path, self.synchronous)
-        migrations.migrate(sqlite_utils.Database(self._conn))
+        migrations.migrate(self._conn)
         self._read_conn = connect(self.path, self.synchronous)
         self._committer = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="db-commit")
         self._reader = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="db-read")

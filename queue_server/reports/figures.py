@@ -17,8 +17,6 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-import sqlite_utils
-
 from onewindow import protocol as p
 from onewindow.catalogue import Catalogue, CatalogueError
 from onewindow.catalogue_file import load_catalogue
@@ -87,7 +85,7 @@ def _prepare(conn: sqlite3.Connection) -> None:
     if version == 0:
         raise NotOneWindowDatabase("no OneWindow schema")
     if version < len(migrations.MIGRATIONS):
-        migrations.migrate(sqlite_utils.Database(conn))
+        migrations.migrate(conn)
 
 
 def whole_database(conn: sqlite3.Connection) -> Period | None:
