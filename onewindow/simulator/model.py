@@ -250,7 +250,8 @@ def service_seconds(
 
 
 def missing_some(seed: str, item: p.CatalogueItemView, visit: str) -> list[str]:
-    """The required materials this visitor forgot: one or two of them."""
+    """The required materials this visitor forgot: one or two, never every material."""
     required = [m.name for m in item.materials if m.required]
+    most = len(required) if len(item.materials) > len(required) else len(required) - 1
     rng = draw(seed, visit, "missing")
-    return sorted(rng.sample(required, k=min(len(required), rng.choice((1, 1, 2)))))
+    return sorted(rng.sample(required, k=min(most, rng.choice((1, 1, 2)))))
