@@ -52,7 +52,7 @@ class GuideScreen(Supervision):
                 yield TicketCard(id="card")
 
     def on_mount(self) -> None:
-        super().on_mount()
+        # Textual runs DeskScreen's on_mount too (each class's handler in the MRO).
         self.query_one(ServicePicker).focus()
 
     def redraw_body(self, now: dt.datetime) -> None:
