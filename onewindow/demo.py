@@ -88,6 +88,8 @@ def _banner(url: str, config: Any) -> str:
         f"    .venv/bin/onewindow clerk --server {url} --window 5",
         f"    工号 staff id 1005，密码 PIN {DEMO_PIN}"
         f"（咨询窗 consultation: 1001 @ 1；导办台 guide: 2001 @ 4；值班长 supervisor: 9001）",
+        "    5 号窗 window 5: F1 叫号 call，F9 受理办件 take in a case；"
+        "1 号咨询窗 window 1: F9 预审并发特呼号 pre-check and issue a special ticket",
         "",
         "  按 Ctrl+C 停止 press Ctrl+C to stop",
     ]
