@@ -227,7 +227,8 @@ async def test_the_hall_screenshot_fits_both_tv_sizes_and_english_works(
         await page.wait_for_function("document.querySelectorAll('#recent tr').length === 10")
         await assert_fits(page, sizes[name])
         await page.screenshot(path=str(ARTIFACTS / name))
-    english = await open_screen(browser, url + "&lang=en")
+    english = await open_screen(browser, url + "&lang=en", (1280, 720))
+    await assert_fits(english, (1280, 720))
     assert await english.text_content(".recent h2") == "Recent calls"
     assert (await english.text_content("#hero-sentence") or "").startswith("Number ")
     assert await english.text_content("#services li:first-child .svc-name") == "General intake"
