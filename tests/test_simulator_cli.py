@@ -52,7 +52,7 @@ def test_db_mode_runs_its_own_server_and_one_seed_gives_one_day(tmp_path: Path) 
             check=False,
         )  # fmt: skip
         assert result.returncode == 0, result.stderr
-        assert "正在启动模拟用服务器" in result.stderr and "onewindow report --db" in result.stderr
+        assert "正在启动模拟用服务器" in result.stderr and "onewindow report --config" in result.stderr
         assert "模拟完成：2 个工作日" in result.stdout
         assert _running_with(db) == []  # the server it started is gone
         truth_file = tmp_path / f"{name}-truth.json"

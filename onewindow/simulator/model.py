@@ -17,7 +17,7 @@ import bisect
 import datetime as dt
 import math
 import random
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from onewindow import protocol as p
@@ -157,7 +157,7 @@ class ServiceMix:
 
     @staticmethod
     def of(
-        codes: Sequence[str], modes: dict[str, str], catalogue: Sequence[p.CatalogueItemView]
+        codes: Sequence[str], modes: Mapping[str, str], catalogue: Sequence[p.CatalogueItemView]
     ) -> ServiceMix:
         items = {c: tuple(i for i in catalogue if i.service == c) for c in codes}
         weights = tuple(float(SERVICE_SHARE.get(c, OTHER_SHARE)) for c in codes)

@@ -18,6 +18,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from functools import partial
 from pathlib import Path
 
 from onewindow.config import Config, load_config
@@ -39,7 +40,6 @@ def simulated_staff(config: Config) -> list[tuple[str, str]]:
 
 def add_staff(config: Config, db: Path, pin: str, name: str) -> int:
     """Write the simulated staff into `db`; returns how many."""
-    from queue_server import auth
     from queue_server.storage import Storage
 
     storage = Storage(db, config.server.synchronous)
@@ -47,12 +47,17 @@ def add_staff(config: Config, db: Path, pin: str, name: str) -> int:
     try:
         staff = simulated_staff(config)
         for staff_id, role in staff:
-            storage.write_now(
-                lambda c, s=staff_id, r=role: auth.upsert_staff(c, s, name, r, pin, time.time())
-            )
+            # One short transaction each: a running server must not wait on all the hashing.
+            storage.write_now(partial(_upsert, staff_id=staff_id, role=role, name=name, pin=pin))
     finally:
         storage.close()
     return len(staff)
+
+
+def _upsert(conn: sqlite3.Connection, staff_id: str, role: str, name: str, pin: str) -> None:
+    from queue_server import auth
+
+    auth.upsert_staff(conn, staff_id, name, role, pin, time.time())
 
 
 def last_day(db: Path) -> dt.date | None:

@@ -111,7 +111,7 @@ def simulate_and_report(
         records.write(truth, path)
         say("truth_written", path=path)
     if args.db:
-        say("report_hint", db=args.db, first=truth.days[0], last=truth.days[-1])
+        say("report_hint", config=args.config, db=args.db, first=truth.days[0], last=truth.days[-1])
     if truth.refused:
         say("refused_count", count=len(truth.refused))
         for line in truth.refused[:5]:
