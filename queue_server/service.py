@@ -274,5 +274,7 @@ class HallService:
 
     def snapshot(self) -> p.StateSnapshot:
         now = self.clock.now()
-        recent = list(self.calls)[-self.config.display.recent_calls :][::-1]
+        # Yesterday's calls leave the screens with the day rollover.
+        today = [c for c in self.calls if self.rules.business_day(c.at) == self.hall.day]
+        recent = today[-self.config.display.recent_calls :][::-1]
         return views.snapshot(self.config, self.hall, self.published_seq, now, recent)

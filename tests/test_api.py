@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -276,3 +277,21 @@ async def test_openapi_documents_every_route_the_server_has(client: TestClient) 
     schema_ref = issue_op["requestBody"]["content"]["application/json"]["schema"]["$ref"]
     assert schema_ref.endswith("/IssueTicketRequest")
     assert "TicketCalled" in doc["components"]["schemas"]
+
+
+async def test_yesterdays_calls_leave_the_screens_at_the_rollover(
+    aiohttp_client: Any, config: Config, db_path: Path
+) -> None:
+    add_staff(db_path, ("1005", "clerk"), ("9001", "supervisor"))
+    client = await aiohttp_client(create_app(config, db_path, sim_clock=True))
+    clerk = await login(client, "1005", 5)
+    boss = await login(client, "9001", None)
+    await issue(client)
+    await act(client, clerk, 5, "call-next")
+    state = await (await client.get("/api/state", headers=DISPLAY)).json()
+    assert [c["number"] for c in state["recent_calls"]] == ["A001"]
+    tomorrow = dt.datetime.fromisoformat(state["at"]) + dt.timedelta(days=1)
+    resp = await client.post("/api/sim/clock", json={"now": tomorrow.isoformat()}, headers=boss)
+    assert resp.status == 200
+    state = await (await client.get("/api/state", headers=DISPLAY)).json()
+    assert state["recent_calls"] == [] and state["business_day"] == tomorrow.date().isoformat()
