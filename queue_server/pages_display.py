@@ -9,20 +9,19 @@ own JS then reads `/api/state` and follows `/api/ws` with the same token.
 
 from __future__ import annotations
 
-import hashlib
 import html
 import json
 from functools import cache
-from pathlib import Path
 
 from aiohttp import web
 
 from onewindow import i18n
 from queue_server.keys import SERVICE, SESSIONS
+from queue_server.pages import PageAssets, inline_json
 from queue_server.routing import Call, Routes
 
 routes = Routes()
-PAGES = Path(__file__).with_name("static") / "display"
+PAGES = PageAssets("display", versioned="*")
 PAGE_QUERY = {
     "token": "the screen's device token",
     "lang": "zh, en or both: overrides the hall's [display].language",
@@ -70,7 +69,7 @@ def _page(
         "voice": request.query.get("voice", ""),
         "strings": {lang: screen_strings(lang) for lang in i18n.LANGUAGES},
     }
-    page = _template(kind).replace("__BOOT__", _inline_json(boot))
+    page = _template(kind).replace("__BOOT__", inline_json(boot))
     if fault is not None:
         # Written into the page itself, so the message shows even before (or without) JS.
         lines = [i18n.text(f"display.{fault}", lang, window=boot["shown"]) for lang in ("zh", "en")]
@@ -94,29 +93,14 @@ def screen_strings(lang: str) -> dict[str, str]:
     }
 
 
-def _inline_json(data: object) -> str:
-    # `<` escaped so no catalogue string can close the <script> element.
-    return json.dumps(data, ensure_ascii=False).replace("<", "\\u003c")
-
-
 @cache
 def _template(kind: str) -> str:
-    text = (PAGES / f"{kind}.html").read_text(encoding="utf-8")
-    return text.replace("__IMPORTMAP__", _import_map()).replace("__V__", asset_version())
+    text = PAGES.template(f"{kind}.html")
+    return text.replace("__IMPORTMAP__", _import_map()).replace("__V__", PAGES.version)
 
 
 def _import_map() -> str:
     """Versioned URLs for the modules the page scripts import by relative path."""
     base = "/static/display/"
-    imports = {base + p.name: f"{base}{p.name}?v={asset_version()}" for p in PAGES.glob("*.js")}
+    imports = {base + p.name: f"{base}{p.name}?v={PAGES.version}" for p in PAGES.dir.glob("*.js")}
     return f'<script type="importmap">{json.dumps({"imports": imports})}</script>'
-
-
-@cache
-def asset_version() -> str:
-    """A hash of the page assets, so a screen never runs a stale cached script."""
-    digest = hashlib.sha256()
-    for path in sorted(PAGES.iterdir()):
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:10]

@@ -18,12 +18,8 @@ and the query is rate-limited per address by the very code behind `/api/progress
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import html
-import json
 import re
-from functools import cache
-from pathlib import Path
 from urllib.parse import urlencode
 
 from aiohttp import web
@@ -34,28 +30,20 @@ from onewindow.config import WindowConfig
 from queue_server import rules
 from queue_server.errors import ApiError
 from queue_server.keys import INTAKE, SERVICE, SESSIONS
+from queue_server.pages import PRIVATE, PageAssets, html_response, inline_json, page_language
 from queue_server.routing import Call, Routes
 from queue_server.storage import StorageError
 
 routes = Routes()
-ASSETS = Path(__file__).with_name("static") / "intake"
+ASSETS = PageAssets("intake")
 LIT_SECONDS = 120  # a lit evaluator nobody touches goes back to idle after this long
 _HEADERS = {
-    "Cache-Control": "no-store",
-    "Referrer-Policy": "no-referrer",
-    "X-Robots-Tag": "noindex, nofollow",
+    **PRIVATE,
     "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; "
     "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
     "form-action 'self'; frame-ancestors 'none'",
 }
 _LANG_QUERY = {"lang": "zh or en (default: the browser's language)"}
-
-
-def _lang(request: web.Request, form_value: str = "") -> str:
-    lang = form_value or request.query.get("lang") or ""
-    if lang not in i18n.LANGUAGES:
-        lang = i18n.pick_language(request.headers.get("Accept-Language"))
-    return lang
 
 
 def _strings(area: str, lang: str) -> dict[str, str]:
@@ -77,7 +65,7 @@ async def rate_page(request: web.Request, call: Call) -> web.Response:
     window = request.app[SERVICE].config.window(number) if number is not None else None
     status, fault, owner = _rate_fault(request, window)
     shown = str(number) if number is not None else raw[:8]
-    lang = _lang(request)
+    lang = page_language(request)
     strings = {code: _strings("rate", code) for code in i18n.LANGUAGES}
     boot = {"window": number, "window_name": window.name if window else "", "lang": lang,
             "fault": fault, "owner": owner, "lit_s": LIT_SECONDS, "strings": strings}  # fmt: skip
@@ -87,8 +75,8 @@ async def rate_page(request: web.Request, call: Call) -> web.Response:
         "title": esc(s["title"].format(window=shown)),
         "window_title": esc(s["window_title"].format(window=shown)),
         "window_name": esc(window.name if window and lang == "zh" else ""),
-        "boot": _inline_json(boot),
-        "v": asset_version(),
+        "boot": inline_json(boot),
+        "v": ASSETS.version,
         "fault": "",
         "fault_hidden": "hidden",
     }
@@ -96,7 +84,7 @@ async def rate_page(request: web.Request, call: Call) -> web.Response:
         # Written into the page, so staff read it even before (or without) the script.
         lines = [i18n.text(f"rate.{fault}", c, window=shown, owner=owner) for c in ("zh", "en")]
         values |= {"fault": "".join(f"<p>{esc(line)}</p>" for line in lines), "fault_hidden": ""}
-    return _respond(status, _fill(_template("rate.html"), values))
+    return _respond(status, ASSETS.fill("rate.html", values))
 
 
 def _rate_fault(
@@ -126,7 +114,7 @@ def _rate_fault(
     query={"case_no": "the 12-digit case number, as the slips' QR code gives it", **_LANG_QUERY},
 )  # fmt: skip
 async def progress_form(request: web.Request, call: Call) -> web.Response:
-    lang = _lang(request)
+    lang = page_language(request)
     case_no = request.query.get("case_no", "").strip()
     return _progress_page(request, lang, case_no if _CASE_NO.match(case_no) else "", "")
 
@@ -138,7 +126,7 @@ async def progress_form(request: web.Request, call: Call) -> web.Response:
 async def progress_answer(request: web.Request, call: Call) -> web.Response:
     form = await request.post()
     case_no, phone4 = str(form.get("case_no", "")).strip(), str(form.get("phone4", "")).strip()
-    lang = _lang(request, str(form.get("lang", "")))
+    lang = page_language(request, str(form.get("lang", "")))
     # A malformed entry is told at once and not counted: it cannot match any case.
     if not _CASE_NO.match(case_no):
         return _progress_page(request, lang, case_no[:12], _error(lang, "bad_case_no"), 422)
@@ -175,9 +163,9 @@ def _progress_page(
         "other_href": esc(f"/progress?{urlencode(query)}"),
         "case_no_value": esc(case_no),
         "answer": answer,
-        "v": asset_version(),
+        "v": ASSETS.version,
     }
-    return _respond(status, _fill(_template("progress.html"), values))
+    return _respond(status, ASSETS.fill("progress.html", values))
 
 
 def _error(lang: str, key: str, **values: object) -> str:
@@ -223,28 +211,4 @@ def _day(value: dt.datetime | dt.date | None, tz: dt.tzinfo) -> str:
 
 
 def _respond(status: int, page: str) -> web.Response:
-    return web.Response(status=status, text=page, content_type="text/html", headers=_HEADERS)
-
-
-def _inline_json(data: object) -> str:
-    # `<` escaped so no catalogue string can close the <script> element.
-    return json.dumps(data, ensure_ascii=False).replace("<", "\\u003c")
-
-
-def _fill(template: str, values: dict[str, str]) -> str:
-    """`{{name}}` → values[name]; every value is already escaped for HTML."""
-    return re.sub(r"\{\{(\w+)\}\}", lambda m: values.get(m[1], ""), template)
-
-
-@cache
-def _template(name: str) -> str:
-    return (ASSETS / name).read_text(encoding="utf-8")
-
-
-@cache
-def asset_version() -> str:
-    """A hash of the pages' scripts and styles, so a tablet never runs a stale copy."""
-    digest = hashlib.sha256()
-    for path in sorted(ASSETS.glob("*.[jc]s*")):
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:10]
+    return html_response(status, page, _HEADERS)

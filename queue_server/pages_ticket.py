@@ -15,13 +15,9 @@ browsers not to cache it, index it, or pass its address on as a referrer.
 
 from __future__ import annotations
 
-import hashlib
 import html
-import json
 import math
 import re
-from functools import cache
-from pathlib import Path
 
 import msgspec
 from aiohttp import web
@@ -29,17 +25,16 @@ from aiohttp import web
 from onewindow import i18n
 from onewindow.protocol import TicketView
 from queue_server.keys import SERVICE
+from queue_server.pages import PRIVATE, PageAssets, html_response, inline_json
 from queue_server.routing import Call, Routes
 from queue_server.views import live_ticket_view
 
 routes = Routes()
-ASSETS = Path(__file__).with_name("static") / "ticket"
+ASSETS = PageAssets("ticket")
 POLL_MS = 4000
 _ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _HEADERS = {
-    "Cache-Control": "no-store",
-    "Referrer-Policy": "no-referrer",
-    "X-Robots-Tag": "noindex, nofollow",
+    **PRIVATE,
     "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; "
     "img-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
 }
@@ -64,7 +59,7 @@ async def ticket_page(request: web.Request, call: Call) -> web.Response:
 
 
 def _respond(status: int, page: str) -> web.Response:
-    return web.Response(status=status, text=page, content_type="text/html", headers=_HEADERS)
+    return html_response(status, page, _HEADERS)
 
 
 def strings(lang: str) -> dict[str, str]:
@@ -95,12 +90,12 @@ def _render(lang: str, t: TicketView | None, hall: str, names: dict[str, str]) -
         "hall": esc(hall),
         "other_href": f"?lang={other}",
         "other_label": esc(s["other_language"]),
-        "v": asset_version(),
+        "v": ASSETS.version,
         "poll": str(POLL_MS),
     }
     if t is None:
         values |= {"title": esc(s["gone_title"]), "body": f'<p class="gone">{esc(s["gone"])}</p>'}
-        return _fill(_template("gone.html"), values)
+        return ASSETS.fill("gone.html", values)
     ahead, wait = facts(t, lang)
     kind = s.get(f"kind_{t.kind}", "") if t.kind != "normal" else ""
     boot = {"strings": s, "services": names, "ticket": msgspec.to_builtins(t)}
@@ -114,25 +109,6 @@ def _render(lang: str, t: TicketView | None, hall: str, names: dict[str, str]) -
         "state_line": esc(state_line(t, lang)),
         "ahead": esc(ahead),
         "wait": esc(wait),
-        "boot": json.dumps(boot, ensure_ascii=False).replace("<", "\\u003c"),
+        "boot": inline_json(boot),
     }
-    return _fill(_template("status.html"), {**{k: esc(v) for k, v in s.items()}, **values})
-
-
-def _fill(template: str, values: dict[str, str]) -> str:
-    """`{{name}}` → values[name]; every value is already escaped for HTML."""
-    return re.sub(r"\{\{(\w+)\}\}", lambda m: values.get(m[1], ""), template)
-
-
-@cache
-def _template(name: str) -> str:
-    return (ASSETS / name).read_text(encoding="utf-8")
-
-
-@cache
-def asset_version() -> str:
-    """A hash of the page's script and style, so a phone never runs a stale copy."""
-    digest = hashlib.sha256()
-    for path in sorted(ASSETS.glob("*.[jc]s*")):
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:10]
+    return ASSETS.fill("status.html", {**{k: esc(v) for k, v in s.items()}, **values})
