@@ -64,6 +64,7 @@ AT_GUIDE_DESK = 0.10  # take their ticket from the guide desk, not the kiosk
 PRIORITY_AT_GUIDE = 0.5
 WRONG_SERVICE = 0.03  # chose the wrong button: the clerk transfers them
 STEP_AWAY = 0.04  # away for a while: may miss their call and come back
+WALK_AWAY = 0.02  # take a ticket and leave at once (a spare one, for someone else...)
 GIVE_UP_CANCEL = 0.3  # of those who give up waiting, tell the guide desk (cancelled)
 COMPLETE_DIRECT = 0.85  # all required materials at the first visit
 COMPLETE_PRECHECK = 0.80
@@ -211,7 +212,9 @@ def plan_day(
         at_guide = rng.random() < (PRIORITY_AT_GUIDE if priority else AT_GUIDE_DESK)
         if priority and not allow_priority:
             at_guide = True
-        patience = lognormal(rng, 110 * 60, 0.5)
+        patience = max(600, int(lognormal(rng, 110 * 60, 0.5)))
+        if rng.random() < WALK_AWAY:
+            patience = 0
         away = None
         if rng.random() < STEP_AWAY:
             start = arrives + int(rng.uniform(3, 40) * 60)
@@ -229,8 +232,8 @@ def plan_day(
                 ticket_service=ticket_service,
                 priority=priority,
                 at_guide=at_guide,
-                leaves=arrives + max(600, int(patience)),
-                cancels=rng.random() < GIVE_UP_CANCEL,
+                leaves=arrives + patience,
+                cancels=patience >= 600 and rng.random() < GIVE_UP_CANCEL,
                 away=away,
                 complete=rng.random() < complete_share,
             )

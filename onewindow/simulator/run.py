@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from onewindow import protocol as p
@@ -96,6 +97,27 @@ class Simulation:
         catalogue = await self.kiosk.catalogue()
         modes = {s.code: s.mode for s in state.services}
         consult_first = frozenset(c for c, m in modes.items() if m == "consult_first")
+        calling, guide, codes = self._windows(state, modes, consult_first)
+        desks = layout.desks(calling, consult_first)
+        evaluators = {
+            d.window: HallClient(opts.server, d.token, timeout_s=30)
+            for d in cfg.devices
+            if d.role == "evaluator" and d.window in {w.number for w in calling}
+        }
+        guide_client = HallClient(opts.server, timeout_s=30) if guide else self.supervisor
+        desk_clients = {d.number: HallClient(opts.server, timeout_s=30) for d in desks}
+        clients = Clients(self.kiosk, self.supervisor, guide_client, desk_clients, evaluators)
+        mix = model.ServiceMix.of(codes, modes, catalogue)
+        world = World(opts.seed, cfg, self.engine, clients, desks, mix, opts.live, opts.language)
+        self.guide = guide
+        self.desks = [DeskActor(world, d, opts.pin, opts.language) for d in desks]
+        return world, self._days(world, clock)
+
+    def _windows(
+        self, state: p.StateSnapshot, modes: Mapping[str, str], consult_first: frozenset[str]
+    ) -> tuple[list[layout.WindowShape], layout.WindowShape | None, list[str]]:
+        """(calling windows, the guide desk if staffed, the services they can serve)."""
+        opts = self.opts
         shapes = [
             layout.WindowShape(w.number, w.role, tuple(w.services))
             for w in state.windows
@@ -111,26 +133,7 @@ class Simulation:
         except layout.LayoutError as e:
             raise SimulationError(e.key, **e.values) from None
         calling = [w for w in chosen if w.role in layout.CALLING_ROLES]
-        guide = next((w for w in chosen if w.role == "guide"), None)
-        desks = layout.desks(calling, consult_first)
-        evaluators = {
-            d.window: HallClient(opts.server, d.token, timeout_s=30)
-            for d in cfg.devices
-            if d.role == "evaluator" and d.window in {w.number for w in calling}
-        }
-        guide_client = HallClient(opts.server, timeout_s=30) if guide else self.supervisor
-        clients = Clients(
-            self.kiosk,
-            self.supervisor,
-            guide_client,
-            {d.number: HallClient(opts.server, timeout_s=30) for d in desks},
-            evaluators,
-        )
-        mix = model.ServiceMix.of(codes, modes, catalogue)
-        world = World(opts.seed, cfg, self.engine, clients, desks, mix, opts.live, opts.language)
-        self.guide = guide
-        self.desks = [DeskActor(world, d, opts.pin, opts.language) for d in desks]
-        return world, self._days(world, clock)
+        return calling, next((w for w in chosen if w.role == "guide"), None), codes
 
     def _days(self, world: World, clock: p.ClockView) -> list[dt.date]:
         today = world.business_day(int(clock.now.timestamp()))
@@ -159,6 +162,8 @@ class Simulation:
             return self._truth(world, days)
         except Unreachable as e:
             raise SimulationError("unreachable", server=self.opts.server, reason=str(e)) from None
+        except ApiFailure as e:  # e.g. a kiosk token the server does not know
+            raise SimulationError("refused", what=e.code, message=e.message) from None
         finally:
             await self._close()
 
