@@ -52,7 +52,8 @@ def test_db_mode_runs_its_own_server_and_one_seed_gives_one_day(tmp_path: Path) 
             check=False,
         )  # fmt: skip
         assert result.returncode == 0, result.stderr
-        assert "正在启动模拟用服务器" in result.stderr and "onewindow report --config" in result.stderr
+        assert "正在启动模拟用服务器" in result.stderr
+        assert "onewindow report --config" in result.stderr
         assert "模拟完成：2 个工作日" in result.stdout
         assert _running_with(db) == []  # the server it started is gone
         truth_file = tmp_path / f"{name}-truth.json"
@@ -65,8 +66,9 @@ def test_db_mode_runs_its_own_server_and_one_seed_gives_one_day(tmp_path: Path) 
     assert truths[0] == truths[1]
 
 
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
 def test_live_mode_drives_a_real_time_hall_and_leaves_it_tidy(
-    hall_server: HallServer, db_path: Path
+    hall_server: HallServer, db_path: Path, stop: signal.Signals
 ) -> None:
     add_staff(load_config(SAMPLE_CONFIG), db_path, "1234", "模拟工作人员")
     proc = subprocess.Popen(
@@ -83,7 +85,7 @@ def test_live_mode_drives_a_real_time_hall_and_leaves_it_tidy(
         assert len(state["recent_calls"]) >= 3  # screens come alive
         assert all(c["window"] != 5 for c in state["recent_calls"])
     finally:
-        proc.send_signal(signal.SIGINT)
+        proc.send_signal(stop)
         _, err = proc.communicate(timeout=30)
     assert proc.returncode == 130, err
     assert "模拟已停止" in err and "Traceback" not in err
@@ -131,6 +133,9 @@ def test_a_server_without_simulated_clock_or_staff_is_refused_clearly(
     assert "24" in added.stderr
     realtime = onewindow(*base, check=False)
     assert realtime.returncode == 2 and "--sim-clock" in realtime.stderr
+    every = ",".join(str(n) for n in range(1, 24))
+    none_free = onewindow(*base, "--live", "--skip", every, check=False)
+    assert none_free.returncode == 2 and "没有可供模拟使用的窗口" in none_free.stderr
     too_many = onewindow(*base, "--live", "--windows", "40", check=False)
     assert too_many.returncode == 2 and "40" in too_many.stderr
     assert "Traceback" not in too_many.stderr

@@ -65,8 +65,18 @@ class DeskActor:
         login = self.client.login(self.desk.staff_id, self.pin, self.desk.number)
         if await self.w.attempt(f"login {self.desk.staff_id}", login) is None:
             return
+        if self.w.live:
+            await self._finish_leftover()
         self.state = "waking"
         self.at(self._opens + self._reaction(t), self.calling, self.call_next)
+
+    async def _finish_leftover(self) -> None:
+        """A ticket an earlier run left in this window's hands (it was stopped hard)."""
+        n = self.desk.number
+        window = await self.client.request("GET", f"/api/windows/{n}", p.WindowView)
+        if window is not None and window.current is not None:
+            await self.w.attempt(f"finish {window.current.number}",
+                                 self.client.window_action(n, "finish"))  # fmt: skip
 
     async def sign_out(self) -> None:
         if self.state != "closed":

@@ -118,10 +118,13 @@ class Simulation:
     ) -> tuple[list[layout.WindowShape], layout.WindowShape | None, list[str]]:
         """(calling windows, the guide desk if staffed, the services they can serve)."""
         opts = self.opts
+        # Live, a window someone else has open is theirs; one of our own clerks holds
+        # only after an earlier run that could not sign out, and is taken over.
         shapes = [
             layout.WindowShape(w.number, w.role, tuple(w.services))
             for w in state.windows
-            if w.number not in opts.skip and not (opts.live and w.state != "closed")
+            if w.number not in opts.skip
+            and not (opts.live and w.state != "closed" and w.staff_id != layout.staff_id(w.number))
         ]
         count = opts.windows or len(shapes)
         if count > len(shapes):
@@ -133,6 +136,8 @@ class Simulation:
         except layout.LayoutError as e:
             raise SimulationError(e.key, **e.values) from None
         calling = [w for w in chosen if w.role in layout.CALLING_ROLES]
+        if not calling or not codes:
+            raise SimulationError("no_windows")
         return calling, next((w for w in chosen if w.role == "guide"), None), codes
 
     def _days(self, world: World, clock: p.ClockView) -> list[dt.date]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import signal
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -30,6 +32,11 @@ def run_simulation(opts: Any, progress: Progress) -> records.Truth:
     from onewindow.simulator.run import Simulation
 
     async def main() -> records.Truth:
+        # SIGTERM stops a run like Ctrl+C: the windows are signed out, not left open.
+        task = asyncio.current_task()
+        assert task is not None
+        with contextlib.suppress(NotImplementedError):
+            asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
         return await Simulation(opts, progress).run()
 
     truth: records.Truth = _loop_run(main())
@@ -97,7 +104,7 @@ def simulate_and_report(
     except ServerFailed as e:
         say("server_failed", log=str(e))
         return 2
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, asyncio.CancelledError):
         progress.end_line()
         say("stopped")
         return 130
