@@ -64,6 +64,16 @@ def test_db_mode_runs_its_own_server_and_one_seed_gives_one_day(tmp_path: Path) 
         assert stored == len(truth["tickets"]) > 150
         assert truth["days"][0] == start and len(truth["days"]) == 2
     assert truths[0] == truths[1]
+    again = ["simulate", "--config", str(SAMPLE_CONFIG), "--db", str(tmp_path / "a.sqlite"),
+             "--visitors", "20", "--windows", "12", "--tick", "60", "--quiet"]  # fmt: skip
+    clash = onewindow(*again, "--start", start, check=False)
+    assert clash.returncode == 2 and "该数据库已有到" in clash.stderr
+    onewindow(*again)  # without --start: the day after the ones it holds
+    following = json.loads((tmp_path / "a-truth.json").read_text(encoding="utf-8"))["days"]
+    config = load_config(SAMPLE_CONFIG)
+    calendar = WorkCalendar(config.holidays, config.workdays)
+    second = dt.date.fromisoformat(start)
+    assert following == [calendar.add_workdays(calendar.add_workdays(second, 1), 1).isoformat()]
 
 
 @pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])

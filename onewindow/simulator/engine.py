@@ -60,9 +60,6 @@ class Engine:
         self._clock_at = -1
         self._pace_origin: tuple[int, float] | None = None
         self.active = 0  # the last instant at which a request was sent
-        self.batches = 0
-        self.steps = 0
-        self.clock_sets = 0
 
     def schedule(self, at: int, by: Actor, keys: Iterable[str], step: Step) -> int:
         """Run `step` at `at` (rounded up to the tick, and never before the next one)."""
@@ -71,9 +68,6 @@ class Engine:
             at = self.now + self.tick_s
         heapq.heappush(self._heap, _Entry(at, by.order(), frozenset(keys), step))
         return at
-
-    def pending(self) -> int:
-        return len(self._heap)
 
     def new_day(self) -> None:
         """Pacing starts afresh each day: the night is not waited out in real time."""
@@ -87,7 +81,6 @@ class Engine:
             return
         if self._clock_task is None:
             self._clock_task = asyncio.ensure_future(self._set_clock(self.now))
-            self.clock_sets += 1
         await self._clock_task
         self._clock_at = self.now
 
@@ -102,8 +95,6 @@ class Engine:
             self.now = at
             self._clock_task = None
             await self._run_batch(batch)
-            self.batches += 1
-            self.steps += len(batch)
             if self.after_batch is not None:
                 self.after_batch(at)
 

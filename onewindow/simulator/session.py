@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import dataclasses
+import datetime as dt
 import signal
 import time
 from collections.abc import Callable
@@ -15,6 +17,7 @@ from onewindow import i18n
 from onewindow.config import Config
 from onewindow.simulator import truth as records
 from onewindow.simulator.progress import Progress
+from onewindow.workdays import WorkCalendar
 
 Say = Callable[..., None]
 
@@ -82,16 +85,16 @@ def simulate_and_report(
     began = time.monotonic()
     try:
         if args.db:
+            after = last_day(Path(args.db))
+            asked = dt.date.fromisoformat(args.start) if args.start else None
+            if after is not None and asked is not None and asked <= after:
+                raise SimulationError("db_has_days", last=after.isoformat())
             own = OwnServer(Path(args.config), Path(args.db), args.windows, args.pin, args.lang)
             say("starting", db=args.db)
             sim_config = own.start(i18n.text("simulator.staff_name", args.lang))
             opts = make_options(args, sim_config, own.url, str(args.config))
-            after = last_day(Path(args.db))
-            if opts.start is None and after is not None:
-                import dataclasses
-
-                from onewindow.workdays import WorkCalendar
-
+            if after is not None and asked is None:
+                # Carry on after the days the database already holds.
                 calendar = WorkCalendar(config.holidays, config.workdays)
                 opts = dataclasses.replace(opts, start=calendar.add_workdays(after, 1))
         else:
