@@ -22,13 +22,15 @@ def run(table: Table, seconds: float = 8.0) -> None:
     folder = temp_dir()
     truth = folder / "truth.json"
     begun = time.perf_counter()
-    subprocess.run(
+    done = subprocess.run(
         [sys.executable, "-m", "onewindow.cli", "simulate", "--config", str(CONFIG),
          "--db", str(folder / "day.sqlite"), "--visitors", str(VISITORS),
          "--windows", str(WINDOWS), "--seed", "bench", "--quiet", "--truth", str(truth)],
-        cwd=ROOT, check=True, stdout=subprocess.DEVNULL,
+        cwd=ROOT, capture_output=True, text=True,
     )  # fmt: skip
     elapsed = time.perf_counter() - begun
+    if done.returncode != 0:
+        raise RuntimeError(f"onewindow simulate failed:\n{done.stdout}{done.stderr}")
     day = json.loads(truth.read_text(encoding="utf-8"))
     tickets = len(day["tickets"])
     table.add(f"simulated day, {VISITORS:,} visitors on {WINDOWS} windows", elapsed, None, "s",
