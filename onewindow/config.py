@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+from onewindow.config_table import ConfigError, Table
+
 T = TypeVar("T")
 
 SERVICE_MODES = ("direct", "consult_first")
@@ -24,16 +26,6 @@ DEVICE_ROLES = ("kiosk", "display", "evaluator")
 PRINTER_BACKENDS = ("network", "usb", "serial", "file", "dummy")
 LANGUAGES = ("zh", "en", "both")
 _PREFIX = re.compile(r"^[A-Z]{1,2}$")
-
-
-class ConfigError(ValueError):
-    """A value in the configuration that the hall cannot run with."""
-
-    def __init__(self, key: str, value: object, reason: str) -> None:
-        super().__init__(f"配置错误 config error: {key} = {value!r}: {reason}")
-        self.key = key
-        self.value = value
-        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -162,77 +154,7 @@ class Config:
         return p if p.is_absolute() else self.base_dir / p
 
 
-class _Table:
-    """Reads one TOML table, naming each key by its full path in errors."""
-
-    def __init__(self, data: object, path: str) -> None:
-        if not isinstance(data, Mapping):
-            raise ConfigError(path, data, "应为表 must be a table")
-        self.data: Mapping[str, Any] = data
-        self.path = path
-
-    def key(self, name: str) -> str:
-        return f"{self.path}.{name}" if self.path else name
-
-    def get(self, name: str, kind: type[T], default: T | None = None) -> T:
-        if name not in self.data:
-            if default is None:
-                raise ConfigError(self.key(name), None, "缺少必填项 is required")
-            return default
-        value = self.data[name]
-        if kind is float and isinstance(value, int) and not isinstance(value, bool):
-            value = float(value)
-        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-            raise ConfigError(self.key(name), value, f"类型应为 must be {kind.__name__}")
-        return value
-
-    def choice(self, name: str, choices: tuple[str, ...], default: str | None = None) -> str:
-        value = self.get(name, str, default)
-        if value not in choices:
-            raise ConfigError(self.key(name), value, f"应为 must be one of {', '.join(choices)}")
-        return value
-
-    def positive(self, name: str, kind: type[T], default: T, *, zero_ok: bool = False) -> T:
-        value = self.get(name, kind, default)
-        if value < 0 or (value == 0 and not zero_ok):  # type: ignore[operator]
-            raise ConfigError(self.key(name), value, "应为正数 must be positive")
-        return value
-
-    def tables(self, name: str) -> list[_Table]:
-        items = self.data.get(name, [])
-        if not isinstance(items, list):
-            raise ConfigError(self.key(name), items, "应为表数组 must be an array of tables")
-        return [_Table(item, f"{self.key(name)}[{i}]") for i, item in enumerate(items)]
-
-    def sub(self, name: str) -> _Table:
-        return _Table(self.data.get(name, {}), self.key(name))
-
-
-def _parse_time(table: _Table, name: str) -> dt.time:
-    raw = table.get(name, str, "00:00")
-    try:
-        return dt.time.fromisoformat(raw)
-    except ValueError:
-        raise ConfigError(table.key(name), raw, "应为 HH:MM must be HH:MM") from None
-
-
-def _parse_dates(table: _Table, name: str) -> tuple[dt.date, ...]:
-    raw = table.data.get(name, [])
-    if not isinstance(raw, list):
-        raise ConfigError(table.key(name), raw, "应为日期数组 must be a list of dates")
-    days = []
-    for i, item in enumerate(raw):
-        if isinstance(item, dt.date) and not isinstance(item, dt.datetime):
-            days.append(item)
-            continue
-        try:
-            days.append(dt.date.fromisoformat(str(item)))
-        except ValueError:
-            raise ConfigError(f"{table.key(name)}[{i}]", item, "应为日期 must be a date") from None
-    return tuple(sorted(set(days)))
-
-
-def _server(t: _Table) -> ServerConfig:
+def _server(t: Table) -> ServerConfig:
     port = t.get("port", int, 8080)
     if not 0 <= port <= 65535:
         raise ConfigError(t.key("port"), port, "端口应在 0–65535 must be 0–65535")
@@ -245,7 +167,7 @@ def _server(t: _Table) -> ServerConfig:
     )
 
 
-def _hall(t: _Table) -> HallConfig:
+def _hall(t: Table) -> HallConfig:
     tz = t.get("timezone", str, "Asia/Shanghai")
     try:
         zoneinfo.ZoneInfo(tz)
@@ -257,12 +179,12 @@ def _hall(t: _Table) -> HallConfig:
     return HallConfig(
         name=name,
         timezone=tz,
-        day_starts_at=_parse_time(t, "day_starts_at"),
+        day_starts_at=t.time("day_starts_at"),
         notice=t.get("notice", str, ""),
     )
 
 
-def _service(t: _Table) -> ServiceConfig:
+def _service(t: Table) -> ServiceConfig:
     code = t.get("code", str)
     prefix = t.get("prefix", str, code)
     if not _PREFIX.match(code):
@@ -282,7 +204,7 @@ def _service(t: _Table) -> ServiceConfig:
     )
 
 
-def _window(t: _Table, codes: set[str]) -> WindowConfig:
+def _window(t: Table, codes: set[str]) -> WindowConfig:
     number = t.positive("number", int, 0)
     services = t.data.get("services", [])
     if not isinstance(services, list) or not all(isinstance(s, str) for s in services):
@@ -303,7 +225,7 @@ def _window(t: _Table, codes: set[str]) -> WindowConfig:
     )
 
 
-def _device(t: _Table, windows: set[int]) -> DeviceConfig:
+def _device(t: Table, windows: set[int]) -> DeviceConfig:
     token = t.get("token", str)
     if len(token) < 8:
         raise ConfigError(t.key("token"), "***", "令牌至少 8 个字符 must be 8+ characters")
@@ -315,7 +237,7 @@ def _device(t: _Table, windows: set[int]) -> DeviceConfig:
     )
 
 
-def _printer(t: _Table) -> PrinterConfig:
+def _printer(t: Table) -> PrinterConfig:
     width = t.get("width_mm", int, 80)
     if width not in (58, 80):
         raise ConfigError(t.key("width_mm"), width, "纸宽应为 58 或 80 must be 58 or 80")
@@ -349,7 +271,7 @@ def _unique(items: list[T], key: Callable[[T], object], path: str, what: str) ->
 
 def parse_config(data: Mapping[str, Any], base_dir: Path = Path(".")) -> Config:
     """Build a `Config` from parsed TOML, checking every value."""
-    root = _Table(data, "")
+    root = Table(data, "")
     services = [_service(t) for t in root.tables("services")]
     if not services:
         raise ConfigError("services", [], "至少需要一项业务 at least one service is required")
@@ -397,8 +319,8 @@ def parse_config(data: Mapping[str, Any], base_dir: Path = Path(".")) -> Config:
             progress_attempts=cases.positive("progress_attempts", int, 10),
             progress_window_minutes=cases.positive("progress_window_minutes", float, 10.0),
         ),
-        holidays=_parse_dates(holidays, "dates"),
-        workdays=_parse_dates(holidays, "workdays"),
+        holidays=holidays.dates("dates"),
+        workdays=holidays.dates("workdays"),
         base_dir=base_dir,
     )
 
