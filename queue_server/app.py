@@ -126,12 +126,8 @@ async def _tick(app: web.Application) -> None:
 
 
 async def tick_once(app: web.Application) -> None:
-    service = app[SERVICE]
-    day = service.hall.day
     try:
-        await service.tick()
-        if service.hall.day != day:
-            app[SESSIONS].expire_day()
+        await app[SERVICE].tick()
         await app[INTAKE].check_deadlines()
     except StorageError:
         pass  # logged where it happened; the next tick tries again

@@ -43,6 +43,8 @@ class Intake:
         self._case_day: dt.date | None = None
         self._case_seq = 0
         self._misses: dict[str, deque[float]] = defaultdict(deque)
+        self._deadline_day: dt.date | None = None
+        self._deadline_mark = 0.0
 
     def load(self) -> None:
         day = self.service.rules.business_day(self.service.clock.now())
@@ -179,15 +181,23 @@ class Intake:
             return case
 
     async def check_deadlines(self) -> int:
-        """Warn the cases that are near their deadline and flag the overdue ones, once."""
-        today = self.service.clock.now().date()
+        """Warn the cases that are near their deadline and flag the overdue ones, once.
+
+        Whether a case is due only changes with the date: on a new date every open
+        case is looked at, within the same date only those accepted since the last look.
+        """
+        now = self.service.clock.now()
+        today = now.date()
+        where = "state = 'accepted' AND deadline IS NOT NULL AND overdue = 0"
+        args: tuple[float, ...] = ()
+        if today == self._deadline_day:
+            where += " AND accepted_at >= ?"
+            args = (self._deadline_mark,)
         async with self._lock:
             open_cases = await self.service.storage.read(
-                lambda c: store.cases_where(
-                    c, self.tz, "state = 'accepted' AND deadline IS NOT NULL AND overdue = 0",
-                    limit=100_000,
-                )
-            )  # fmt: skip
+                lambda c: store.cases_where(c, self.tz, where, args, limit=100_000)
+            )
+            self._deadline_day, self._deadline_mark = today, now.timestamp()
             count = 0
             for case in open_cases:
                 events = self.rules.due(case, today)

@@ -85,6 +85,7 @@ class HallService:
         self.calls: deque[p.CallView] = deque(maxlen=max(20, config.display.recent_calls))
         self._publish = publish
         self._queue_note_due = False
+        self.on_new_day: list[Callable[[], None]] = []  # e.g. staff sessions end with the day
         self._background: set[asyncio.Future[None]] = set()
 
     # -- start-up --
@@ -138,16 +139,33 @@ class HallService:
     async def run(self, command: r.Command) -> list[r.Event]:
         """Apply one command; returns its events once they are durable."""
         now = self.clock.now()
-        events = self.hall.handle(command, now)
+        events = self._new_day(now) + self.hall.handle(command, now)
         if events:
             await self.save(events, now)
         return events
 
     async def tick(self) -> list[r.Event]:
         now = self.clock.now()
-        events = self.hall.tick(now)
+        events = self._new_day(now)
         if events:
             await self.save(events, now)
+        return events
+
+    def _new_day(self, now: dt.datetime) -> list[r.Event]:
+        """Close the old business day and open the new one, in one synchronous step.
+
+        A day already on disk (a simulated clock set into days a previous run stored)
+        is loaded, so its numbering continues instead of starting again at 001.
+        """
+        today = self.rules.business_day(now)
+        if self.hall.day == today:
+            return []
+        events = self.hall.tick(now)
+        stored = self.storage.read_now(lambda c: db.load_tickets(c, today, self.clock.tz))
+        if stored:
+            self.hall.restore(stored, today)
+        for listener in self.on_new_day:
+            listener()
         return events
 
     async def save(self, events: Iterable[r.Event], now: dt.datetime) -> None:

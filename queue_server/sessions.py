@@ -27,6 +27,7 @@ class Sessions:
         self.service = service
         self.devices = auth.device_principals(service.config)
         self.staff: dict[str, auth.Principal] = {}
+        service.on_new_day.append(self.expire_day)
 
     def load(self) -> dict[int, str]:
         """Today's live sessions; returns window -> staff id of those at a window."""

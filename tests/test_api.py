@@ -295,3 +295,20 @@ async def test_yesterdays_calls_leave_the_screens_at_the_rollover(
     assert resp.status == 200
     state = await (await client.get("/api/state", headers=DISPLAY)).json()
     assert state["recent_calls"] == [] and state["business_day"] == tomorrow.date().isoformat()
+
+
+async def test_a_simulated_day_already_on_disk_continues_its_numbering(
+    aiohttp_client: Any, config: Config, db_path: Path
+) -> None:
+    add_staff(db_path, ("9001", "supervisor"))
+    future = dt.datetime(2031, 3, 4, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    for expected in (["A001", "A002"], ["A003"]):
+        # A second server on the same file starts on today's real date, then is set forward.
+        client = await aiohttp_client(create_app(config, db_path, sim_clock=True))
+        boss = await login(client, "9001", None)
+        resp = await client.post("/api/sim/clock", json={"now": future.isoformat()}, headers=boss)
+        assert resp.status == 200
+        numbers = [(await issue(client))["number"] for _ in expected]
+        assert numbers == expected
+        await client.close()
+        future += dt.timedelta(hours=1)
