@@ -32,6 +32,10 @@ def add_commands(sub: Any) -> None:
     demo.add_argument("--config", default="config.toml")
     demo.add_argument("--port", type=int, default=None)
     demo.add_argument("--no-kiosk", action="store_true", help="不在本终端运行取号机")
+    demo.add_argument(
+        "--simulate", action="store_true",
+        help="模拟客流：其他窗口由模拟人员实时办理 simulated visitors at the other windows",
+    )  # fmt: skip
     demo.set_defaults(run=run_demo)
 
 
@@ -91,6 +95,9 @@ def _banner(url: str, config: Any) -> str:
         "    5 号窗 window 5: F1 叫号 call，F9 受理办件 take in a case；"
         "1 号咨询窗 window 1: F9 预审并发特呼号 pre-check and issue a special ticket",
         "",
+        "  模拟客流 simulated visitors (windows 1, 4 and 5 stay yours):",
+        "    make demo DEMO_ARGS=--simulate",
+        "",
         "  按 Ctrl+C 停止 press Ctrl+C to stop",
     ]
     return "\n".join(lines)
@@ -107,6 +114,7 @@ def run_demo(args: argparse.Namespace) -> int:
     port = args.port or config.server.port
     url = f"http://127.0.0.1:{port}"
     _seed_staff(config)
+    simulator: subprocess.Popen[bytes] | None = None
     server = subprocess.Popen(
         [sys.executable, "-m", "onewindow.cli", "serve", "--config", args.config,
          "--port", str(port)],
@@ -116,6 +124,8 @@ def run_demo(args: argparse.Namespace) -> int:
             print(f"服务器没有启动 the server did not start (port {port} in use?)", file=sys.stderr)
             return 1
         print(_banner(url, config), flush=True)
+        if args.simulate:
+            simulator = _start_simulator(args.config, config, url)
         interactive = sys.stdin.isatty() and sys.stdout.isatty()
         if interactive and not args.no_kiosk:
             input("\n按回车键打开取号机 press Enter to open the ticket kiosk here… ")
@@ -127,10 +137,26 @@ def run_demo(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         pass
     finally:
+        if simulator is not None and simulator.poll() is None:
+            simulator.send_signal(signal.SIGTERM)  # its clerks sign out of their windows
+            simulator.wait(15)
         if server.poll() is None:
             server.send_signal(signal.SIGTERM)
             server.wait(10)
     return 0
+
+
+def _start_simulator(config_path: str, config: Any, url: str) -> subprocess.Popen[bytes]:
+    """Visitors and clerks in real time at every window but 1, 4 and 5 (yours)."""
+    from onewindow.simulator.ownserver import add_staff
+
+    add_staff(config, config.resolve(config.server.db), DEMO_PIN, "模拟工作人员")
+    log = config.resolve("var/simulator.log")
+    return subprocess.Popen(
+        [sys.executable, "-m", "onewindow.cli", "simulate", "--config", config_path,
+         "--server", url, "--live", "--speed", "10", "--visitors", "600", "--skip", "1,4,5"],
+        stdout=log.open("w"), stderr=subprocess.STDOUT,
+    )  # fmt: skip
 
 
 def _kiosk_token(config: Any) -> str:
