@@ -27,6 +27,7 @@ test: setup system-packages
 	$(BIN)/python -m pytest -q
 
 bench: setup
+	@sh scripts/system-packages.sh bench
 	$(BIN)/python -m bench
 
 lint: setup

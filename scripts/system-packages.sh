@@ -1,10 +1,14 @@
 #!/bin/sh
-# Installs the Debian packages the browser tests need, when they are missing.
-# Needs root (as on the hall's install machine and in CI); otherwise it says what to run.
+# Installs the Debian packages the browser tests need (and, with `bench`, the load
+# generator wrk), when they are missing. Needs root (as on the hall's install machine
+# and in CI); otherwise it says what to run.
 set -e
 missing=""
 command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
 [ -d /usr/share/fonts/opentype/noto ] || missing="$missing fonts-noto-cjk"
+if [ "${1:-}" = bench ]; then
+    command -v wrk >/dev/null 2>&1 || missing="$missing wrk"
+fi
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" != 0 ]; then
     echo "缺少系统软件包 missing Debian packages:$missing"
