@@ -75,16 +75,20 @@ async def single_issue_latencies(url: str, rounds: int) -> list[float]:
 
 def run(table: Table, seconds: float = 8.0) -> None:
     work = temp_dir()
-    # Start-up: empty database, then a database holding a long queue.
+    # Start-up: a hall's server restarts on its database; the very first start also
+    # creates the schema (migrations), which a hall pays once.
+    db_start = work / "start.sqlite"
+    with onewindow_server(db_start) as server:
+        first = server.started_in_s * 1000
     starts = []
-    for i in range(5):
-        with onewindow_server(work / f"start{i}.sqlite") as server:
+    for _ in range(5):
+        with onewindow_server(db_start) as server:
             starts.append(server.started_in_s * 1000)
     with baseline_server(work / "start-base.sqlite") as base:
         base_start = base.started_in_s * 1000
-    table.add(
-        "server start → first answer (median of 5)", sorted(starts)[2], base_start, "ms", "< 500 ms"
-    )
+    table.add("server restart → first answer (median of 5)", sorted(starts)[2], base_start, "ms",
+              "< 500 ms")  # fmt: skip
+    table.add("first start on a new database (schema created)", first, None, "ms")
 
     for connections in (1, 32):
         with onewindow_server(work / f"issue{connections}.sqlite") as server:

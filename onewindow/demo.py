@@ -14,7 +14,6 @@ import signal
 import subprocess
 import sys
 import time
-import urllib.request
 from typing import Any
 
 DEMO_STAFF = [
@@ -58,6 +57,8 @@ def _seed_staff(config: Any) -> None:
 
 
 def _wait_up(url: str, proc: subprocess.Popen[bytes]) -> bool:
+    import urllib.request  # here, not at the top: every `onewindow` command loads this module
+
     for _ in range(200):
         if proc.poll() is not None:
             return False
