@@ -242,9 +242,13 @@ class Storage:
         return result
 
     def read_now(self, op: Callable[[sqlite3.Connection], T]) -> T:
-        """A read at start-up, before the event loop serves anyone."""
-        assert self._read_conn is not None
-        return op(self._read_conn)
+        """A synchronous read (start-up, a new day, a reload, a command-line tool) on a
+        connection of its own: the reader's may be busy on its thread at that moment."""
+        conn = connect(self.path, self.synchronous)
+        try:
+            return op(conn)
+        finally:
+            conn.close()
 
 
 @dataclass(frozen=True)
