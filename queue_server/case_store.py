@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from queue_server.cases import Case
+from queue_server.storage import moment, seconds
 
 CASE_COLUMNS = [
     "id",
@@ -47,27 +48,19 @@ _UPSERT_CASE = (
 )
 
 
-def _ts(value: dt.datetime | None) -> float | None:
-    return value.timestamp() if value is not None else None
-
-
-def _dt(value: float | None, tz: dt.tzinfo) -> dt.datetime | None:
-    return dt.datetime.fromtimestamp(value, tz) if value is not None else None
-
-
 def case_row(c: Case, case_day: dt.date | None) -> tuple[Any, ...]:
     return (
         c.id, c.case_no, case_day.isoformat() if case_day else None, c.item, c.service, c.state,
         int(c.immediate), c.ticket_id, c.ticket_number, c.window, c.staff_id, c.applicant_name,
         c.id_type, c.id_number, c.phone, json.dumps(c.received, ensure_ascii=False),
-        json.dumps(c.missing, ensure_ascii=False), _ts(c.created_at), _ts(c.accepted_at),
-        c.deadline.isoformat() if c.deadline else None, c.promised_days, _ts(c.decided_at),
-        _ts(c.issued_at), c.reason, c.clock_restarts, int(c.warned), int(c.overdue),
+        json.dumps(c.missing, ensure_ascii=False), seconds(c.created_at), seconds(c.accepted_at),
+        c.deadline.isoformat() if c.deadline else None, c.promised_days, seconds(c.decided_at),
+        seconds(c.issued_at), c.reason, c.clock_restarts, int(c.warned), int(c.overdue),
     )  # fmt: skip
 
 
 def case_from_row(row: sqlite3.Row, tz: dt.tzinfo) -> Case:
-    created = _dt(row["created_at"], tz)
+    created = moment(row["created_at"], tz)
     assert created is not None
     return Case(
         id=row["id"],
@@ -87,11 +80,11 @@ def case_from_row(row: sqlite3.Row, tz: dt.tzinfo) -> Case:
         phone=row["phone"],
         received=tuple(json.loads(row["received"] or "[]")),
         missing=tuple(json.loads(row["missing"] or "[]")),
-        accepted_at=_dt(row["accepted_at"], tz),
+        accepted_at=moment(row["accepted_at"], tz),
         deadline=dt.date.fromisoformat(row["deadline"]) if row["deadline"] else None,
         promised_days=row["promised_days"] or 0,
-        decided_at=_dt(row["decided_at"], tz),
-        issued_at=_dt(row["issued_at"], tz),
+        decided_at=moment(row["decided_at"], tz),
+        issued_at=moment(row["issued_at"], tz),
         reason=row["reason"] or "",
         clock_restarts=row["clock_restarts"] or 0,
         warned=bool(row["warned"]),
@@ -171,7 +164,7 @@ def save_rating(rating: Rating, rating_id: int) -> Callable[[sqlite3.Connection]
 
 
 def rating_from_row(row: sqlite3.Row, tz: dt.tzinfo) -> Rating:
-    at = _dt(row["at"], tz)
+    at = moment(row["at"], tz)
     assert at is not None
     return Rating(
         id=row["id"],
@@ -186,7 +179,7 @@ def rating_from_row(row: sqlite3.Row, tz: dt.tzinfo) -> Rating:
         comment=row["comment"] or "",
         channel=row["channel"],
         at=at,
-        followed_up_at=_dt(row["followed_up_at"], tz),
+        followed_up_at=moment(row["followed_up_at"], tz),
         follow_up_note=row["follow_up_note"] or "",
     )
 

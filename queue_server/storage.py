@@ -83,26 +83,27 @@ class EventRow:
     body: str
 
 
-def _ts(value: dt.datetime | None) -> float | None:
+def seconds(value: dt.datetime | None) -> float | None:
+    """A time as the database keeps it: unix seconds (REAL)."""
     return value.timestamp() if value is not None else None
 
 
-def _dt(value: float | None, tz: dt.tzinfo) -> dt.datetime | None:
+def moment(value: float | None, tz: dt.tzinfo) -> dt.datetime | None:
     return dt.datetime.fromtimestamp(value, tz) if value is not None else None
 
 
 def ticket_row(t: Ticket) -> tuple[Any, ...]:
     return (
         t.id, t.business_day.isoformat(), t.number, t.service, t.kind.value, t.state.value,
-        t.place, t.channel, t.target_window, t.window, t.call_count, _ts(t.issued_at),
-        _ts(t.called_at), _ts(t.started_at), _ts(t.finished_at), _ts(t.no_show_at),
-        _ts(t.closed_at), t.from_ticket, t.case, t.outcome, t.idempotency_key, t.transfers,
-        t.staff_id, _ts(t.first_called_at),
+        t.place, t.channel, t.target_window, t.window, t.call_count, seconds(t.issued_at),
+        seconds(t.called_at), seconds(t.started_at), seconds(t.finished_at), seconds(t.no_show_at),
+        seconds(t.closed_at), t.from_ticket, t.case, t.outcome, t.idempotency_key, t.transfers,
+        t.staff_id, seconds(t.first_called_at),
     )  # fmt: skip
 
 
 def ticket_from_row(row: sqlite3.Row, tz: dt.tzinfo) -> Ticket:
-    issued = _dt(row["issued_at"], tz)
+    issued = moment(row["issued_at"], tz)
     assert issued is not None
     return Ticket(
         id=row["id"],
@@ -117,18 +118,18 @@ def ticket_from_row(row: sqlite3.Row, tz: dt.tzinfo) -> Ticket:
         target_window=row["target_window"],
         window=row["window"],
         call_count=row["call_count"],
-        called_at=_dt(row["called_at"], tz),
-        started_at=_dt(row["started_at"], tz),
-        finished_at=_dt(row["finished_at"], tz),
-        no_show_at=_dt(row["no_show_at"], tz),
-        closed_at=_dt(row["closed_at"], tz),
+        called_at=moment(row["called_at"], tz),
+        started_at=moment(row["started_at"], tz),
+        finished_at=moment(row["finished_at"], tz),
+        no_show_at=moment(row["no_show_at"], tz),
+        closed_at=moment(row["closed_at"], tz),
         from_ticket=row["from_ticket"],
         case=row["case_no"],
         outcome=row["outcome"],
         idempotency_key=row["idempotency_key"],
         transfers=row["transfers"],
         staff_id=row["staff_id"],
-        first_called_at=_dt(row["first_called_at"], tz),
+        first_called_at=moment(row["first_called_at"], tz),
     )
 
 
@@ -278,7 +279,8 @@ def save_changes(
 ) -> Callable[[sqlite3.Connection], None]:
     ticket_rows = [ticket_row(t) for t in tickets]
     window_rows = [
-        (w.number, w.state.value, w.staff_id, w.pause_reason, _ts(w.changed_at)) for w in windows
+        (w.number, w.state.value, w.staff_id, w.pause_reason, seconds(w.changed_at))
+        for w in windows
     ]
     event_rows = [(e.seq, e.type, e.at, e.ticket_id, e.number, e.window, e.body) for e in events]
 
