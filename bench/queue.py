@@ -36,7 +36,7 @@ def prefill(db: Path, waiting: int) -> None:
         tickets.extend(e.ticket for e in events if isinstance(e, r.TicketIssued))
     storage = Storage(db)
     storage.open()
-    storage.write_now(save_changes(tickets, [], []))
+    storage.write_now(save_changes(tickets, []))
     storage.write_now(lambda c: auth.upsert_staff(c, "1005", "bench", "clerk", "1234", time.time()))
     storage.close()
 

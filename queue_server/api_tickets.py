@@ -55,14 +55,14 @@ async def issue_ticket(request: web.Request, call: Call) -> web.Response:
     if key is not None and not _KEY.match(key):
         raise ApiError(400, "idempotency_key_invalid")
     scoped = f"{principal.name}:{key}" if key else None
-    if scoped and scoped in svc.hall.by_key:
-        await svc.barrier()  # the first request's write is durable before we repeat it
-        ticket = svc.hall.tickets.get(svc.hall.by_key.get(scoped, ""))
-        if ticket is not None:
-            return answer(live_ticket_view(svc.hall, ticket), 200)
     command = r.IssueTicket(
         body.service, kind, _channel(principal, body.channel), body.window, scoped
     )
+    if scoped and svc.hall.repeated_issue(command) is not None:
+        await svc.barrier()  # the first request's write is durable before we repeat it
+        ticket = svc.hall.repeated_issue(command)
+        if ticket is not None:
+            return answer(live_ticket_view(svc.hall, ticket), 200)
     return answer(_issued(await svc.run(command)), 201)
 
 

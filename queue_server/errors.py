@@ -59,8 +59,8 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         return error_response(request, e.status, e.code, e.detail)
     except rules.QueueError as e:
         return error_response(request, _STATUS.get(type(e), 409), e.code, e.detail)
-    except StorageError:
-        return error_response(request, 503, "storage_unavailable")
+    except StorageError as e:
+        return error_response(request, 503, e.code)
     except web.HTTPException as e:
         if e.status < 400:
             raise

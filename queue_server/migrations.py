@@ -113,10 +113,20 @@ def _m3_report_indexes(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX cases_overdue ON cases (overdue) WHERE overdue = 1")
 
 
+def _m4_idempotency_per_day(db: sqlite_utils.Database) -> None:
+    """An Idempotency-Key is the caller's for one business day (the hall forgets it at
+    the rollover); a key over all days made a kiosk's reused key a failed write."""
+    db.execute("DROP INDEX IF EXISTS idx_tickets_idempotency_key")
+    db.execute(
+        "CREATE UNIQUE INDEX tickets_idempotency_day ON tickets (business_day, idempotency_key)"
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _m1_queue,
     _m2_intake,
     _m3_report_indexes,
+    _m4_idempotency_per_day,
 ]
 
 

@@ -277,8 +277,25 @@ class Hall:
             if w.role == "guide":
                 raise BadCommand("window_cannot_call", window=window)
 
+    def repeated_issue(self, c: IssueTicket) -> Ticket | None:
+        """The ticket an earlier issue with the same key made today, or None.
+
+        A key names one request: the same key with another service, kind or window is a
+        different request wrongly labelled, refused rather than answered with the first.
+        """
+        first = self.tickets.get(self.by_key.get(c.idempotency_key or "", ""))
+        if first is None:
+            return None
+        if (first.service, first.kind, first.target_window) != (
+            c.service,
+            c.kind,
+            c.target_window,
+        ):
+            raise IllegalMove("idempotency_key_reused", number=first.number)
+        return first
+
     def _IssueTicket(self, c: IssueTicket, now: dt.datetime) -> list[Event]:
-        if c.idempotency_key and c.idempotency_key in self.by_key:
+        if self.repeated_issue(c) is not None:
             return []
         rule = self.service(c.service)
         if c.kind is TicketKind.SPECIAL:

@@ -16,6 +16,7 @@ import logging
 import sqlite3
 from collections import deque
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from onewindow import protocol as p
 from onewindow.config import Config
@@ -77,7 +78,6 @@ class HallService:
         self.clock = clock
         self.rules = hall_rules(config)
         self.hall = r.Hall(self.rules)
-        self.seq = 0
         # The last seq committed and handed to the screens. A snapshot names this one, not
         # `seq`: events still waiting for their commit are not in `calls` yet, and a screen
         # resuming from the snapshot must still be sent them.
@@ -87,6 +87,16 @@ class HallService:
         self._queue_note_due = False
         self.on_new_day: list[Callable[[], None]] = []  # e.g. staff sessions end with the day
         self._background: set[asyncio.Future[None]] = set()
+        # Hall writes applied to memory and not yet settled, and what lost writes touched.
+        self._inflight: dict[int, _HallWrite] = {}
+        self._tainted: set[tuple[str, object]] = set()
+        self._repair_due = False
+        storage.on_batch_end.append(self._repair)
+
+    @property
+    def seq(self) -> int:
+        """The last seq committed and told to the screens."""
+        return self.published_seq
 
     # -- start-up --
 
@@ -99,7 +109,7 @@ class HallService:
         now = self.clock.now()
         today = self.rules.business_day(now)
         tz = self.clock.tz
-        self.seq = self.published_seq = self.storage.read_now(db.last_seq)
+        self.published_seq = self.storage.seq
         events: list[r.Event] = []
         stale = self.storage.read_now(lambda c: db.load_open_tickets_before(c, today, tz))
         for day in sorted({t.business_day for t in stale}):
@@ -118,9 +128,7 @@ class HallService:
             elif state is not r.WindowState.CLOSED:
                 w.changed_at = now
                 events.append(r.WindowClosed(r.Window(number, w.role, w.services, w.order)))
-        for t in self.hall.tickets.values():
-            if t.state in r.IN_HAND and t.window in self.hall.windows:
-                self.hall.windows[t.window].current = t.id
+        _seat_current(self.hall)
         self._load_calls(today)
         return events
 
@@ -194,7 +202,7 @@ class HallService:
         task.add_done_callback(self._background.discard)
 
     async def _save_quietly(self, events: list[r.Event]) -> None:
-        with contextlib.suppress(db.StorageError):  # already logged; the state was reloaded
+        with contextlib.suppress(db.StorageError):  # already logged; the state is repaired
             await self._save(events, self.clock.now())
 
     async def record(
@@ -217,65 +225,134 @@ class HallService:
         extra_op: Callable[[sqlite3.Connection], None] | None = None,
         builders: Iterable[Callable[[int], p.Event]] = (),
     ) -> None:
-        tickets: dict[str, r.Ticket] = {}
-        windows: dict[int, r.Window] = {}
-        rows: list[db.EventRow] = []
+        """Write the rows the events changed and the events themselves, in one write.
+
+        The events get their seqs from the writer, in commit order, so the log has no
+        gap and no seq twice whatever fails. A write that is not kept marks the tickets
+        and windows it touched: a later write touching them was computed on a state that
+        never was, and fails too; after the batch the state is rebuilt from the database
+        and the writes still on their way (`_repair`).
+        """
+        events = list(events)
+        builders = list(builders)
+        tickets = {e.ticket.id: e.ticket for e in events if isinstance(e, r.TicketEvent)}
+        windows = {e.window.number: e.window for e in events if isinstance(e, r.WindowEvent)}
+        write = _HallWrite(tickets, windows)
+        changes = db.save_changes(tickets.values(), windows.values())
         out: list[tuple[int, str]] = []
         calls: list[p.CallView] = []
-        for event in events:
-            self.seq += 1
-            wire = views.wire_event(event, self.seq, now)
-            body = p.encode(wire).decode()
-            ticket_id = number = window = None
-            if isinstance(event, r.TicketEvent):
-                tickets[event.ticket.id] = event.ticket
-                ticket_id, number, window = (
-                    event.ticket.id,
-                    event.ticket.number,
-                    event.ticket.window,
-                )
-            elif isinstance(event, r.WindowEvent):
-                windows[event.window.number] = event.window
-                window = event.window.number
-            if isinstance(wire, p.TicketCalled | p.TicketRecalled):
-                calls.append(self._call_view(wire))
-            rows.append(db.EventRow(self.seq, p.event_type(type(wire)), now.timestamp(),
-                                    ticket_id, number, window, body))  # fmt: skip
-            out.append((self.seq, body))
-        for build in builders:
-            self.seq += 1
-            extra = build(self.seq)
-            body = p.encode(extra).decode()
-            rows.append(db.EventRow(self.seq, p.event_type(type(extra)), now.timestamp(),
-                                    getattr(extra, "case_id", None), None,
-                                    getattr(extra, "window", None), body))  # fmt: skip
-            out.append((self.seq, body))
+
+        def op(conn: sqlite3.Connection) -> None:
+            if write.doomed or write.keys & self._tainted:
+                self._doom(write)
+                raise db.StorageError("depends on a write that was not kept")
+            if extra_op is not None:
+                extra_op(conn)
+            rows = [self._event_row(event, now, out, calls) for event in events]
+            rows += [self._built_row(build, now, out) for build in builders]
+            changes(conn)
+            db.insert_events(conn, rows)
 
         def after() -> None:
+            self._inflight.pop(id(write), None)
             self.calls.extend(calls)
             if out:
                 self.published_seq = out[-1][0]
             self._publish(out)
 
-        changes = db.save_changes(tickets.values(), windows.values(), rows)
-        if extra_op is None:
-            op = changes
-        else:
+        def failed() -> None:
+            self._inflight.pop(id(write), None)
+            out.clear()
+            calls.clear()
+            if not write.doomed and write.keys:
+                self._doom(write)
 
-            def op(conn: sqlite3.Connection) -> None:
-                extra_op(conn)
-                changes(conn)
+        self._inflight[id(write)] = write
+        await self.storage.write(op, after, failed)
 
-        try:
-            await self.storage.write(op, after)
-        except db.StorageError:
-            log.error("state reloaded from the database after a failed write")
-            self.reload()
-            raise
+    def _event_row(
+        self,
+        event: r.Event,
+        now: dt.datetime,
+        out: list[tuple[int, str]],
+        calls: list[p.CallView],
+    ) -> db.EventRow:
+        seq = self.storage.next_seq()
+        wire = views.wire_event(event, seq, now)
+        body = p.encode(wire).decode()
+        ticket_id = number = window = None
+        if isinstance(event, r.TicketEvent):
+            ticket_id, number, window = event.ticket.id, event.ticket.number, event.ticket.window
+        elif isinstance(event, r.WindowEvent):
+            window = event.window.number
+        if isinstance(wire, p.TicketCalled | p.TicketRecalled):
+            calls.append(self._call_view(wire))
+        out.append((seq, body))
+        return db.EventRow(
+            seq, p.event_type(type(wire)), now.timestamp(), ticket_id, number, window, body
+        )
 
-    def reload(self) -> None:
-        live = {w.number: w.staff_id for w in self.hall.windows.values() if w.staff_id}
-        self.load(live)  # type: ignore[arg-type]
+    def _built_row(
+        self, build: Callable[[int], p.Event], now: dt.datetime, out: list[tuple[int, str]]
+    ) -> db.EventRow:
+        seq = self.storage.next_seq()
+        extra = build(seq)
+        body = p.encode(extra).decode()
+        out.append((seq, body))
+        return db.EventRow(
+            seq,
+            p.event_type(type(extra)),
+            now.timestamp(),
+            getattr(extra, "case_id", None),
+            None,
+            getattr(extra, "window", None),
+            body,
+        )
+
+    # -- keeping memory and database one --
+
+    def _doom(self, write: _HallWrite) -> None:
+        write.doomed = True
+        self._tainted |= write.keys
+        self._repair_due = True
+
+    def _repair(self) -> None:
+        """After a batch in which a hall write was not kept: fail every write still on
+        its way that touches what the lost ones touched (in order, so a write touching a
+        doomed one's window is doomed too), then rebuild the hall from the database plus
+        the writes still on their way. Runs between two batches, synchronously, so no
+        command and no commit happens in between."""
+        if not self._repair_due:
+            return
+        for write in list(self._inflight.values()):
+            if write.keys & self._tainted:
+                self._doom(write)
+                del self._inflight[id(write)]
+        log.error("a write was not kept: the hall's state is rebuilt from the database")
+        self._rebuild(list(self._inflight.values()))
+        self._tainted = set()
+        self._repair_due = False
+
+    def _rebuild(self, on_the_way: list[_HallWrite]) -> None:
+        today = self.hall.day or self.rules.business_day(self.clock.now())
+        tz = self.clock.tz
+        tickets = {t.id: t for t in self.storage.read_now(lambda c: db.load_tickets(c, today, tz))}
+        windows = self.storage.read_now(db.load_windows)
+        for write in on_the_way:
+            for t in write.tickets.values():
+                if t.business_day == today:
+                    tickets[t.id] = r.copy_ticket(t)
+            for w in write.windows.values():
+                windows[w.number] = (w.state, w.staff_id, w.pause_reason)
+        hall = r.Hall(self.rules)
+        hall.next_place = self.storage.read_now(db.max_place) + 1
+        hall.restore(sorted(tickets.values(), key=lambda t: t.place), today)
+        for number, (state, staff, reason) in windows.items():
+            if number in hall.windows:
+                w = hall.windows[number]
+                w.state, w.staff_id, w.pause_reason = state, staff, reason
+        _seat_current(hall)
+        self.hall = hall
 
     async def barrier(self) -> None:
         """Wait until every write queued before this call is durable."""
@@ -296,3 +373,25 @@ class HallService:
         today = [c for c in self.calls if self.rules.business_day(c.at) == self.hall.day]
         recent = today[-self.config.display.recent_calls :][::-1]
         return views.snapshot(self.config, self.hall, self.published_seq, now, recent)
+
+
+@dataclass(eq=False)
+class _HallWrite:
+    """A hall write on its way to the database: what it changed, for a repair."""
+
+    tickets: dict[str, r.Ticket]
+    windows: dict[int, r.Window]
+    doomed: bool = False
+    keys: frozenset[tuple[str, object]] = frozenset()
+
+    def __post_init__(self) -> None:
+        self.keys = frozenset(
+            [("ticket", t) for t in self.tickets] + [("window", w) for w in self.windows]
+        )
+
+
+def _seat_current(hall: r.Hall) -> None:
+    """Each window's current ticket, from the tickets in hand."""
+    for t in hall.tickets.values():
+        if t.state in r.IN_HAND and t.window in hall.windows:
+            hall.windows[t.window].current = t.id

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import datetime as dt
 import logging
+import os
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -24,6 +26,9 @@ from queue_server.rules import Ticket, TicketKind, TicketState, Window, WindowSt
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 MAX_BATCH = 512
+# How long a write waits for another program's lock on the database before its caller
+# is told to try again (503): the loop never waits, only the requests that write.
+WRITE_WAIT_S = 5.0
 
 TICKET_COLUMNS = [
     "id",
@@ -69,7 +74,15 @@ _UPSERT_WINDOW = (
 
 
 class StorageError(RuntimeError):
-    """The database refused a write; nothing of that batch was kept."""
+    """The database did not keep a write; nothing of it was kept.
+
+    `code` names the reason for the person who asked: the database failed, or another
+    program held it locked for longer than a write may wait.
+    """
+
+    def __init__(self, message: str, code: str = "storage_unavailable") -> None:
+        super().__init__(message)
+        self.code = code
 
 
 @dataclass(frozen=True)
@@ -138,9 +151,22 @@ def connect(path: str | Path, synchronous: str = "FULL") -> sqlite3.Connection:
     conn.row_factory = sqlite3.Row
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute(f"PRAGMA synchronous = {'FULL' if synchronous == 'FULL' else 'NORMAL'}")
-    conn.execute("PRAGMA busy_timeout = 5000")
+    conn.execute(f"PRAGMA busy_timeout = {int(WRITE_WAIT_S * 1000)}")
     conn.execute("PRAGMA foreign_keys = ON")
     return conn
+
+
+def create_private(path: Path) -> None:
+    """The database holds applicants' data: its folder (when we make it), the file and
+    its WAL and shared-memory files are the owner's alone. SQLite gives the -wal and
+    -shm files the database file's permissions, so the file is made first, 0600."""
+    if not path.parent.exists():
+        path.parent.mkdir(parents=True, mode=0o700)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    os.close(fd)
+    for name in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        with contextlib.suppress(FileNotFoundError):
+            os.chmod(name, 0o600)
 
 
 class Storage:
@@ -155,13 +181,19 @@ class Storage:
         self._flushing = False
         self._committer: concurrent.futures.ThreadPoolExecutor | None = None
         self._reader: concurrent.futures.ThreadPoolExecutor | None = None
+        # The last event seq the log holds, counting the writes of the open batch that
+        # were kept; only the writer moves it (`next_seq`), so seqs never repeat or skip.
+        self.seq = 0
+        # Called on the loop after every batch is settled (the hall repairs its state here).
+        self.on_batch_end: list[Callable[[], None]] = []
 
     # -- life cycle --
 
     def open(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        create_private(self.path)
         self._conn = connect(self.path, self.synchronous)
         migrations.migrate(self._conn)
+        self.seq = last_seq(self._conn)
         self._read_conn = connect(self.path, self.synchronous)
         self._committer = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="db-commit")
         self._reader = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="db-read")
@@ -179,48 +211,94 @@ class Storage:
     # -- writing: group commit --
 
     async def write(
-        self, op: Callable[[sqlite3.Connection], T], after: Callable[[], None] | None = None
+        self,
+        op: Callable[[sqlite3.Connection], T],
+        after: Callable[[], None] | None = None,
+        failed: Callable[[], None] | None = None,
     ) -> T:
         """Run `op` in the next group transaction; returns once it is committed.
 
         `after` runs on the event loop right after the commit, in commit order, even
         if the awaiting task was cancelled meanwhile (that is where events are
-        broadcast, so screens never see a change that was not kept).
+        broadcast, so screens never see a change that was not kept). `failed` runs
+        instead, at once, when this write was not kept.
+
+        An `op` that fails is undone alone (it runs in a savepoint of its own): the
+        other writes of its batch are kept. A database error reaches the caller as
+        `StorageError`; any other exception of `op` reaches it as it is.
         """
         loop = asyncio.get_running_loop()
         future: asyncio.Future[T] = loop.create_future()
-        self._pending.append(_Write(op, future, after))
+        self._pending.append(_Write(op, future, after, failed))
         if not self._flushing:
             self._flushing = True
             # Let every request already in this turn of the loop join the batch.
             loop.call_soon(lambda: asyncio.ensure_future(self._flush()))
         return await future
 
+    def next_seq(self) -> int:
+        """The seq of the next event, for an `op` running in the writer."""
+        self.seq += 1
+        return self.seq
+
     async def _flush(self) -> None:
-        """Commit batches until nothing waits: the statements run here on the loop
-        (they only touch SQLite's page cache), the COMMIT with its fsync runs on a
-        thread, so the loop keeps serving while the disk works and a whole batch of
-        requests shares one fsync."""
-        conn = self._conn
-        assert conn is not None and self._committer is not None
-        loop = asyncio.get_running_loop()
+        """Commit batches until nothing waits. BEGIN (which may wait for another
+        program's lock) and COMMIT (with its fsync) run on a thread, so the loop keeps
+        serving meanwhile; the statements run on the loop between them (they only touch
+        SQLite's page cache), and a whole batch of requests shares one fsync."""
         try:
             while self._pending:
                 batch, self._pending = self._pending[:MAX_BATCH], self._pending[MAX_BATCH:]
-                results: list[Any] = []
-                error: BaseException | None = None
-                try:
-                    conn.execute("BEGIN IMMEDIATE")
-                    results = [w.op(conn) for w in batch]
-                    await loop.run_in_executor(self._committer, conn.execute, "COMMIT")
-                except Exception as e:  # a failed batch is rolled back whole, for all
-                    log.error("database write failed: %s", e)
-                    error = StorageError(str(e))
-                    if conn.in_transaction:
-                        conn.execute("ROLLBACK")
-                _settle(batch, results, error)
+                outcomes = await self._commit(batch)
+                _settle(batch, outcomes)
+                for hook in self.on_batch_end:
+                    hook()
         finally:
             self._flushing = False
+
+    async def _commit(self, batch: list[_Write]) -> list[_Outcome]:
+        conn = self._conn
+        assert conn is not None and self._committer is not None
+        loop = asyncio.get_running_loop()
+        start_seq = self.seq
+        try:
+            await loop.run_in_executor(self._committer, conn.execute, "BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as e:
+            log.error("database write could not start: %s", e)
+            busy = "locked" in str(e) or "busy" in str(e)
+            error = StorageError(str(e), "storage_busy" if busy else "storage_unavailable")
+            return [_Outcome(error=error)] * len(batch)
+        try:
+            outcomes = [self._run(conn, w) for w in batch]
+            await loop.run_in_executor(self._committer, conn.execute, "COMMIT")
+        except sqlite3.Error as e:  # the transaction itself failed: nothing of it was kept
+            log.error("database write failed: %s", e)
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            self.seq = start_seq
+            return [_Outcome(error=StorageError(str(e)))] * len(batch)
+        return outcomes
+
+    def _run(self, conn: sqlite3.Connection, w: _Write) -> _Outcome:
+        """One write in its own savepoint: if it fails, only it is undone."""
+        seq = self.seq
+        conn.execute("SAVEPOINT one_write")
+        try:
+            result = w.op(conn)
+        except Exception as e:
+            if not conn.in_transaction:
+                raise sqlite3.OperationalError(f"transaction lost: {e}") from e
+            conn.execute("ROLLBACK TO one_write")
+            conn.execute("RELEASE one_write")
+            self.seq = seq
+            if w.failed is not None:
+                w.failed()  # at once: the writes after it in this batch may depend on it
+            if isinstance(e, sqlite3.Error):
+                log.error("database write refused: %s", e)
+                return _Outcome(error=StorageError(str(e)), told=True)
+            return _Outcome(error=e, told=True)
+        conn.execute("RELEASE one_write")
+        return _Outcome(result=result)
 
     # -- reading --
 
@@ -257,40 +335,54 @@ class _Write:
     op: Callable[[sqlite3.Connection], Any]
     future: asyncio.Future[Any]
     after: Callable[[], None] | None
+    failed: Callable[[], None] | None
 
 
-def _settle(batch: list[_Write], results: list[Any], error: BaseException | None) -> None:
-    for i, w in enumerate(batch):
-        if error is None and w.after is not None:
-            w.after()
+@dataclass(frozen=True)
+class _Outcome:
+    result: Any = None
+    error: BaseException | None = None
+    told: bool = False  # `failed` already ran
+
+
+def _settle(batch: list[_Write], outcomes: list[_Outcome]) -> None:
+    for w, outcome in zip(batch, outcomes, strict=True):
+        hook = w.after if outcome.error is None else None if outcome.told else w.failed
+        if hook is not None:
+            hook()
         if w.future.cancelled():
             continue
-        if error is not None:
-            w.future.set_exception(error)
+        if outcome.error is not None:
+            w.future.set_exception(outcome.error)
         else:
-            w.future.set_result(results[i])
+            w.future.set_result(outcome.result)
 
 
 # --- the writes and reads the hall needs ----------------------------------------------
 
 
+def insert_events(conn: sqlite3.Connection, events: Sequence[EventRow]) -> None:
+    conn.executemany(
+        _INSERT_EVENT,
+        [(e.seq, e.type, e.at, e.ticket_id, e.number, e.window, e.body) for e in events],
+    )
+
+
 def save_changes(
-    tickets: Iterable[Ticket], windows: Iterable[Window], events: Sequence[EventRow]
+    tickets: Iterable[Ticket], windows: Iterable[Window]
 ) -> Callable[[sqlite3.Connection], None]:
+    """The upserts of changed tickets and windows; the rows are taken now, as they are."""
     ticket_rows = [ticket_row(t) for t in tickets]
     window_rows = [
         (w.number, w.state.value, w.staff_id, w.pause_reason, seconds(w.changed_at))
         for w in windows
     ]
-    event_rows = [(e.seq, e.type, e.at, e.ticket_id, e.number, e.window, e.body) for e in events]
 
     def op(conn: sqlite3.Connection) -> None:
         if ticket_rows:
             conn.executemany(_UPSERT_TICKET, ticket_rows)
         if window_rows:
             conn.executemany(_UPSERT_WINDOW, window_rows)
-        if event_rows:
-            conn.executemany(_INSERT_EVENT, event_rows)
 
     return op
 
