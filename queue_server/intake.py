@@ -10,13 +10,12 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import secrets
-import time
-from collections import defaultdict, deque
 
 from onewindow import protocol as p
 from onewindow.catalogue import Catalogue, CatalogueItem
 from queue_server import case_store as store
 from queue_server import rules as r
+from queue_server.attempts import AttemptLimit
 from queue_server.auth import Principal
 from queue_server.cases import Case, CaseEvent, CaseRules, checked_materials, phone_matches
 from queue_server.errors import ApiError
@@ -42,7 +41,7 @@ class Intake:
         self._lock = asyncio.Lock()
         self._case_day: dt.date | None = None
         self._case_seq = 0
-        self._misses: dict[str, deque[float]] = defaultdict(deque)
+        self._attempts = AttemptLimit(service.config.cases.progress_window_minutes * 60)
         self._deadline_day: dt.date | None = None
         self._deadline_mark = 0.0
 
@@ -246,18 +245,17 @@ class Intake:
         serves many visitors and so gets `allowance` times the attempts).
         """
         cfg = self.service.config.cases
-        misses = self._misses[client]
-        horizon = time.monotonic() - cfg.progress_window_minutes * 60
-        while misses and misses[0] < horizon:
-            misses.popleft()
-        if len(misses) >= cfg.progress_attempts * allowance:
+        attempt = self._attempts.take(client, cfg.progress_attempts * allowance)
+        if attempt is None:
             raise ApiError(429, "progress_limited", minutes=round(cfg.progress_window_minutes))
-        case = None
-        if case_no.isdigit() and len(case_no) == 12:
-            case = await self.service.storage.read(lambda c: store.get_case(c, case_no, self.tz))
+        try:
+            case = await self._progress_case(case_no)
+        except BaseException:
+            self._attempts.give_back(attempt)  # not checked: not a guess
+            raise
         if case is None or case.case_no != case_no or not phone_matches(case.phone, last4):
-            misses.append(time.monotonic())
             raise r.NotFound("progress_not_found")
+        self._attempts.give_back(attempt)
         item = self.catalogue.get(case.item)
         return p.ProgressView(
             case_no=case_no, item_name_zh=item.name_zh if item else case.item,
@@ -266,6 +264,11 @@ class Intake:
             accepted_at=case.accepted_at, deadline=case.deadline, decided_at=case.decided_at,
             issued_at=case.issued_at, missing=list(case.missing),
         )  # fmt: skip
+
+    async def _progress_case(self, case_no: str) -> Case | None:
+        if not (case_no.isdigit() and len(case_no) == 12):
+            return None
+        return await self.service.storage.read(lambda c: store.get_case(c, case_no, self.tz))
 
 
 def _fill(case: Case, applicant: p.Applicant) -> None:
