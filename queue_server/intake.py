@@ -76,15 +76,34 @@ class Intake:
 
     # -- writing a change with its events --
 
-    def _number(self, case: Case, now: dt.datetime) -> dt.date:
-        """Give the case its number on its first submit: YYYYMMDD + the day's sequence."""
+    def _submit(
+        self, case: Case, item: CatalogueItem, received: tuple[str, ...], now: dt.datetime
+    ) -> tuple[list[CaseEvent], dt.date]:
+        """Submit with the case numbered first, since its events copy the case as it is.
+
+        The number is YYYYMMDD + the day's sequence, given on the first submit; a submit
+        the rules refuse gives it back, so refusals leave no gaps.
+        """
         day = self.service.rules.business_day(now)
-        if case.case_no is None:
-            if day != self._case_day:
-                self._case_day, self._case_seq = day, 0
+        fresh = case.case_no is None
+        if fresh:
+            case.case_no = f"{day:%Y%m%d}{self._next_seq(day):04d}"
+        try:
+            events = self.rules.submit(case, item, received, now)
+        except r.QueueError:
+            if fresh:
+                case.case_no = None
+            raise
+        if fresh:
             self._case_seq += 1
-            case.case_no = f"{day:%Y%m%d}{self._case_seq:04d}"
-        return day
+        return events, day
+
+    def _next_seq(self, day: dt.date) -> int:
+        if day != self._case_day:
+            # A day may already have cases (a simulated clock moved into a stored day).
+            read = self.service.storage.read_now
+            self._case_day, self._case_seq = day, read(lambda c: store.last_case_seq(c, day))
+        return self._case_seq + 1
 
     async def _save(self, case: Case, events: list[CaseEvent], day: dt.date | None) -> None:
         builders = [self._builder(e) for e in events]
@@ -125,8 +144,8 @@ class Intake:
                 return case
             assert body.applicant is not None
             _fill(case, body.applicant)
-            events = self.rules.submit(case, item, received, now)
-            await self._save(case, events, self._number(case, now))
+            events, day = self._submit(case, item, received, now)
+            await self._save(case, events, day)
         return case
 
     async def submit(self, principal: Principal, ref: str, body: p.SubmitCaseRequest) -> Case:
@@ -143,8 +162,8 @@ class Intake:
             case.window, case.staff_id = principal.window, principal.name
             _fill(case, body.applicant)
             now = self.service.clock.now()
-            events = self.rules.submit(case, item, received, now)
-            await self._save(case, events, self._number(case, now))
+            events, day = self._submit(case, item, received, now)
+            await self._save(case, events, day)
             return case
 
     async def add_materials(self, ref: str, body: p.MaterialsRequest) -> Case:
@@ -152,10 +171,10 @@ class Intake:
             case = await self.case(ref)
             item = self.item(case.item)
             now = self.service.clock.now()
-            events = self.rules.add_materials(
-                case, item, checked_materials(item, body.received), now
-            )
-            await self._save(case, events, None if case.case_no else self._number(case, now))
+            received = checked_materials(item, body.received)
+            # Only a returned case takes materials, and it was numbered when it was returned.
+            events = self.rules.add_materials(case, item, received, now)
+            await self._save(case, events, None)
             return case
 
     async def send_back(self, ref: str, body: p.ReturnRequest) -> Case:
