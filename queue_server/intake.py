@@ -12,6 +12,7 @@ import datetime as dt
 import secrets
 
 from onewindow import protocol as p
+from onewindow.applicant_rules import mask_id, mask_name, mask_phone
 from onewindow.catalogue import Catalogue, CatalogueItem
 from queue_server import case_store as store
 from queue_server import rules as r
@@ -19,6 +20,7 @@ from queue_server.attempts import AttemptLimit
 from queue_server.auth import Principal
 from queue_server.cases import Case, CaseEvent, CaseRules, checked_materials, phone_matches
 from queue_server.errors import ApiError
+from queue_server.intake_input import checked_applicant, refuse_control_characters
 from queue_server.service import HallService
 
 _CASE_EVENTS: dict[str, type[p.CaseEventBase]] = {
@@ -123,15 +125,21 @@ class Intake:
             state=c.state, window=c.window, deadline=c.deadline, **extra,  # type: ignore[arg-type]
         )  # fmt: skip
 
+    def _applicant(self, applicant: p.Applicant | None, now: dt.datetime) -> p.Applicant:
+        assert applicant is not None
+        return checked_applicant(applicant, self.service.rules.business_day(now))
+
     # -- the clerk's actions --
 
     async def create(self, principal: Principal, body: p.NewCaseRequest) -> Case:
+        refuse_control_characters(materials=body.materials)
         item = self.item(body.item)
         received = checked_materials(item, body.materials)
         ticket = self._ticket(principal, body.ticket)
         if not body.precheck and body.applicant is None:
             raise ApiError(422, "applicant_required")
         now = self.service.clock.now()
+        applicant = None if body.precheck else self._applicant(body.applicant, now)
         case = Case(
             id=secrets.token_urlsafe(9), item=item.code, service=item.service, state="prechecked",
             created_at=now, immediate=item.immediate, ticket_id=ticket.id,
@@ -142,13 +150,15 @@ class Intake:
             if body.precheck:
                 await self._save(case, [], None)
                 return case
-            assert body.applicant is not None
-            _fill(case, body.applicant)
+            assert applicant is not None
+            _fill(case, applicant)
             events, day = self._submit(case, item, received, now)
             await self._save(case, events, day)
         return case
 
     async def submit(self, principal: Principal, ref: str, body: p.SubmitCaseRequest) -> Case:
+        refuse_control_characters(materials=body.materials)
+        applicant = self._applicant(body.applicant, self.service.clock.now())
         async with self._lock:
             case = await self.case(ref)
             item = self.item(case.item)
@@ -160,13 +170,14 @@ class Intake:
                 except r.QueueError:
                     pass  # submitting without a ticket in hand keeps the pre-check's ticket
             case.window, case.staff_id = principal.window, principal.name
-            _fill(case, body.applicant)
+            _fill(case, applicant)
             now = self.service.clock.now()
             events, day = self._submit(case, item, received, now)
             await self._save(case, events, day)
             return case
 
     async def add_materials(self, ref: str, body: p.MaterialsRequest) -> Case:
+        refuse_control_characters(received=body.received)
         async with self._lock:
             case = await self.case(ref)
             item = self.item(case.item)
@@ -178,6 +189,7 @@ class Intake:
             return case
 
     async def send_back(self, ref: str, body: p.ReturnRequest) -> Case:
+        refuse_control_characters(missing=body.missing, reason=body.reason)
         async with self._lock:
             case = await self.case(ref)
             events = self.rules.send_back(case, self.item(case.item), body.missing, body.reason)
@@ -185,6 +197,7 @@ class Intake:
             return case
 
     async def decide(self, ref: str, approve: bool, reason: str) -> Case:
+        refuse_control_characters(reason=reason)
         async with self._lock:
             case = await self.case(ref)
             events = self.rules.decide(case, approve, reason, self.service.clock.now())
@@ -231,11 +244,9 @@ class Intake:
         today = self.service.clock.now().date()
         applicant = None
         if case.applicant_name and case.id_number and case.phone:
-            from queue_server.cases import mask_id, mask_name, mask_phone
-
             applicant = p.MaskedApplicant(
                 name=mask_name(case.applicant_name), id_type=case.id_type,  # type: ignore[arg-type]
-                id_number=mask_id(case.id_number), phone=mask_phone(case.phone),
+                id_number=mask_id(case.id_type, case.id_number), phone=mask_phone(case.phone),
             )  # fmt: skip
         return p.CaseView(
             id=case.id, case_no=case.case_no, item=case.item,

@@ -16,6 +16,7 @@ from queue_server import rules as r
 from queue_server.auth import Principal
 from queue_server.case_store import Rating
 from queue_server.errors import ApiError
+from queue_server.intake_input import refuse_control_characters
 from queue_server.service import HallService
 
 # A ticket number (A012, T005, AB1000): what a rating must not be named by.
@@ -74,6 +75,7 @@ class Ratings:
             raise r.IllegalMove("not_last_served", ticket=ticket.number, window=principal.window)
 
     async def rate(self, principal: Principal, body: p.RatingRequest) -> Rating:
+        refuse_control_characters(comment=body.comment)
         async with self._lock:
             if principal.role == "evaluator" and principal.window is None:
                 raise ApiError(403, "evaluator_unbound", device=principal.name)
@@ -107,6 +109,7 @@ class Ratings:
         return await self.service.storage.read(lambda c: store.ratings_where(c, self.tz, where))
 
     async def follow_up(self, rating_id: int, note: str) -> Rating:
+        refuse_control_characters(note=note)
         found = await self.service.storage.read(
             lambda c: store.ratings_where(c, self.tz, "id = ?", (rating_id,))
         )

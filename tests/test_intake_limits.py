@@ -50,6 +50,8 @@ async def test_parallel_wrong_guesses_from_one_kiosk_stop_at_its_limit(
     statuses = await _fire(hall_server.url, 400, KIOSK)
     assert statuses == {404: KIOSK_LIMIT, 429: 400 - KIOSK_LIMIT}
     # The kiosk's guesses are its own: the address behind it still has all of its tries.
-    async with aiohttp.ClientSession(hall_server.url) as stranger:
-        async with stranger.get(GUESS.format(1)) as resp:
-            assert resp.status == 404
+    async with (
+        aiohttp.ClientSession(hall_server.url) as stranger,
+        stranger.get(GUESS.format(1)) as resp,
+    ):
+        assert resp.status == 404

@@ -73,7 +73,7 @@ class Applicant(Wire, frozen=True):
 
 
 class MaskedApplicant(Wire, frozen=True):
-    """The applicant as staff lists show it: 张*, 4401**********1234, 138****5678."""
+    """The applicant as staff lists show it: 张*, **************1234, *******5678."""
 
     name: str
     id_type: IdTypeName
