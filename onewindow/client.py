@@ -179,7 +179,8 @@ class HallClient:
         return out
 
     async def rate(self, score: int, ticket: str | None = None, comment: str = "") -> p.RatingView:
-        """好差评 as the evaluator (no `ticket`: its window's last finished one) or kiosk."""
+        """好差评: `ticket` is the ticket's opaque id, never its number (the kiosk must give
+        it; an evaluator may leave it out, and may rate only its window's last ticket)."""
         body = p.RatingRequest(score=score, ticket=ticket, comment=comment)
         out = await self.request("POST", "/api/ratings", p.RatingView, body)
         assert out is not None

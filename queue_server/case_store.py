@@ -44,7 +44,13 @@ CASE_COLUMNS = [
 _UPSERT_CASE = (
     f"INSERT INTO cases ({', '.join(CASE_COLUMNS)}) VALUES "
     f"({', '.join('?' * len(CASE_COLUMNS))}) ON CONFLICT(id) DO UPDATE SET "
-    + ", ".join(f"{c} = excluded.{c}" for c in CASE_COLUMNS[1:])
+    + ", ".join(
+        # A later change (approval, a warning...) is saved without the day: keep the number's.
+        "case_day = coalesce(excluded.case_day, cases.case_day)"
+        if c == "case_day"
+        else f"{c} = excluded.{c}"
+        for c in CASE_COLUMNS[1:]
+    )
 )
 
 
@@ -117,9 +123,14 @@ def cases_where(
 
 
 def last_case_seq(conn: sqlite3.Connection, day: dt.date) -> int:
-    """The day's highest case number (`YYYYMMDDnnnn`), as its sequence part."""
+    """The day's highest case number (`YYYYMMDDnnnn`), as its sequence part.
+
+    Read from the numbers themselves (a range on their unique index), so nothing else
+    stored about a case can make a number come round twice.
+    """
+    low, high = f"{day:%Y%m%d}", f"{day + dt.timedelta(days=1):%Y%m%d}"
     row = conn.execute(
-        "SELECT max(case_no) FROM cases WHERE case_day = ?", (day.isoformat(),)
+        "SELECT max(case_no) FROM cases WHERE case_no >= ? AND case_no < ?", (low, high)
     ).fetchone()
     return int(row[0][8:]) if row and row[0] else 0
 

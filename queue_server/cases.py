@@ -178,23 +178,6 @@ class CaseRules:
         return []
 
 
-def mask_name(name: str) -> str:
-    return name[:1] + "*" * max(1, len(name) - 1)
-
-
-def mask_id(number: str) -> str:
-    if len(number) <= 8:
-        return number[:2] + "*" * (len(number) - 2)
-    return number[:4] + "*" * (len(number) - 8) + number[-4:]
-
-
-def mask_phone(phone: str) -> str:
-    digits = "".join(c for c in phone if c.isdigit())
-    if len(digits) < 7:
-        return "*" * len(digits)
-    return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
-
-
 def phone_matches(phone: str | None, last4: str) -> bool:
     digits = "".join(c for c in (phone or "") if c.isdigit())
     return len(last4) == 4 and len(digits) >= 4 and digits[-4:] == last4

@@ -10,16 +10,17 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import secrets
-import time
-from collections import defaultdict, deque
 
 from onewindow import protocol as p
+from onewindow.applicant_rules import mask_id, mask_name, mask_phone
 from onewindow.catalogue import Catalogue, CatalogueItem
 from queue_server import case_store as store
 from queue_server import rules as r
+from queue_server.attempts import AttemptLimit
 from queue_server.auth import Principal
 from queue_server.cases import Case, CaseEvent, CaseRules, checked_materials, phone_matches
 from queue_server.errors import ApiError
+from queue_server.intake_input import checked_applicant, refuse_control_characters
 from queue_server.service import HallService
 
 _CASE_EVENTS: dict[str, type[p.CaseEventBase]] = {
@@ -42,7 +43,7 @@ class Intake:
         self._lock = asyncio.Lock()
         self._case_day: dt.date | None = None
         self._case_seq = 0
-        self._misses: dict[str, deque[float]] = defaultdict(deque)
+        self._attempts = AttemptLimit(service.config.cases.progress_window_minutes * 60)
         self._deadline_day: dt.date | None = None
         self._deadline_mark = 0.0
 
@@ -77,15 +78,34 @@ class Intake:
 
     # -- writing a change with its events --
 
-    def _number(self, case: Case, now: dt.datetime) -> dt.date:
-        """Give the case its number on its first submit: YYYYMMDD + the day's sequence."""
+    def _submit(
+        self, case: Case, item: CatalogueItem, received: tuple[str, ...], now: dt.datetime
+    ) -> tuple[list[CaseEvent], dt.date]:
+        """Submit with the case numbered first, since its events copy the case as it is.
+
+        The number is YYYYMMDD + the day's sequence, given on the first submit; a submit
+        the rules refuse gives it back, so refusals leave no gaps.
+        """
         day = self.service.rules.business_day(now)
-        if case.case_no is None:
-            if day != self._case_day:
-                self._case_day, self._case_seq = day, 0
+        fresh = case.case_no is None
+        if fresh:
+            case.case_no = f"{day:%Y%m%d}{self._next_seq(day):04d}"
+        try:
+            events = self.rules.submit(case, item, received, now)
+        except r.QueueError:
+            if fresh:
+                case.case_no = None
+            raise
+        if fresh:
             self._case_seq += 1
-            case.case_no = f"{day:%Y%m%d}{self._case_seq:04d}"
-        return day
+        return events, day
+
+    def _next_seq(self, day: dt.date) -> int:
+        if day != self._case_day:
+            # A day may already have cases (a simulated clock moved into a stored day).
+            read = self.service.storage.read_now
+            self._case_day, self._case_seq = day, read(lambda c: store.last_case_seq(c, day))
+        return self._case_seq + 1
 
     async def _save(self, case: Case, events: list[CaseEvent], day: dt.date | None) -> None:
         builders = [self._builder(e) for e in events]
@@ -105,15 +125,21 @@ class Intake:
             state=c.state, window=c.window, deadline=c.deadline, **extra,  # type: ignore[arg-type]
         )  # fmt: skip
 
+    def _applicant(self, applicant: p.Applicant | None, now: dt.datetime) -> p.Applicant:
+        assert applicant is not None
+        return checked_applicant(applicant, self.service.rules.business_day(now))
+
     # -- the clerk's actions --
 
     async def create(self, principal: Principal, body: p.NewCaseRequest) -> Case:
+        refuse_control_characters(materials=body.materials)
         item = self.item(body.item)
         received = checked_materials(item, body.materials)
         ticket = self._ticket(principal, body.ticket)
         if not body.precheck and body.applicant is None:
             raise ApiError(422, "applicant_required")
         now = self.service.clock.now()
+        applicant = None if body.precheck else self._applicant(body.applicant, now)
         case = Case(
             id=secrets.token_urlsafe(9), item=item.code, service=item.service, state="prechecked",
             created_at=now, immediate=item.immediate, ticket_id=ticket.id,
@@ -124,13 +150,15 @@ class Intake:
             if body.precheck:
                 await self._save(case, [], None)
                 return case
-            assert body.applicant is not None
-            _fill(case, body.applicant)
-            events = self.rules.submit(case, item, received, now)
-            await self._save(case, events, self._number(case, now))
+            assert applicant is not None
+            _fill(case, applicant)
+            events, day = self._submit(case, item, received, now)
+            await self._save(case, events, day)
         return case
 
     async def submit(self, principal: Principal, ref: str, body: p.SubmitCaseRequest) -> Case:
+        refuse_control_characters(materials=body.materials)
+        applicant = self._applicant(body.applicant, self.service.clock.now())
         async with self._lock:
             case = await self.case(ref)
             item = self.item(case.item)
@@ -142,24 +170,26 @@ class Intake:
                 except r.QueueError:
                     pass  # submitting without a ticket in hand keeps the pre-check's ticket
             case.window, case.staff_id = principal.window, principal.name
-            _fill(case, body.applicant)
+            _fill(case, applicant)
             now = self.service.clock.now()
-            events = self.rules.submit(case, item, received, now)
-            await self._save(case, events, self._number(case, now))
+            events, day = self._submit(case, item, received, now)
+            await self._save(case, events, day)
             return case
 
     async def add_materials(self, ref: str, body: p.MaterialsRequest) -> Case:
+        refuse_control_characters(received=body.received)
         async with self._lock:
             case = await self.case(ref)
             item = self.item(case.item)
             now = self.service.clock.now()
-            events = self.rules.add_materials(
-                case, item, checked_materials(item, body.received), now
-            )
-            await self._save(case, events, None if case.case_no else self._number(case, now))
+            received = checked_materials(item, body.received)
+            # Only a returned case takes materials, and it was numbered when it was returned.
+            events = self.rules.add_materials(case, item, received, now)
+            await self._save(case, events, None)
             return case
 
     async def send_back(self, ref: str, body: p.ReturnRequest) -> Case:
+        refuse_control_characters(missing=body.missing, reason=body.reason)
         async with self._lock:
             case = await self.case(ref)
             events = self.rules.send_back(case, self.item(case.item), body.missing, body.reason)
@@ -167,6 +197,7 @@ class Intake:
             return case
 
     async def decide(self, ref: str, approve: bool, reason: str) -> Case:
+        refuse_control_characters(reason=reason)
         async with self._lock:
             case = await self.case(ref)
             events = self.rules.decide(case, approve, reason, self.service.clock.now())
@@ -213,11 +244,9 @@ class Intake:
         today = self.service.clock.now().date()
         applicant = None
         if case.applicant_name and case.id_number and case.phone:
-            from queue_server.cases import mask_id, mask_name, mask_phone
-
             applicant = p.MaskedApplicant(
                 name=mask_name(case.applicant_name), id_type=case.id_type,  # type: ignore[arg-type]
-                id_number=mask_id(case.id_number), phone=mask_phone(case.phone),
+                id_number=mask_id(case.id_type, case.id_number), phone=mask_phone(case.phone),
             )  # fmt: skip
         return p.CaseView(
             id=case.id, case_no=case.case_no, item=case.item,
@@ -246,18 +275,17 @@ class Intake:
         serves many visitors and so gets `allowance` times the attempts).
         """
         cfg = self.service.config.cases
-        misses = self._misses[client]
-        horizon = time.monotonic() - cfg.progress_window_minutes * 60
-        while misses and misses[0] < horizon:
-            misses.popleft()
-        if len(misses) >= cfg.progress_attempts * allowance:
+        attempt = self._attempts.take(client, cfg.progress_attempts * allowance)
+        if attempt is None:
             raise ApiError(429, "progress_limited", minutes=round(cfg.progress_window_minutes))
-        case = None
-        if case_no.isdigit() and len(case_no) == 12:
-            case = await self.service.storage.read(lambda c: store.get_case(c, case_no, self.tz))
+        try:
+            case = await self._progress_case(case_no)
+        except BaseException:
+            self._attempts.give_back(attempt)  # not checked: not a guess
+            raise
         if case is None or case.case_no != case_no or not phone_matches(case.phone, last4):
-            misses.append(time.monotonic())
             raise r.NotFound("progress_not_found")
+        self._attempts.give_back(attempt)
         item = self.catalogue.get(case.item)
         return p.ProgressView(
             case_no=case_no, item_name_zh=item.name_zh if item else case.item,
@@ -266,6 +294,11 @@ class Intake:
             accepted_at=case.accepted_at, deadline=case.deadline, decided_at=case.decided_at,
             issued_at=case.issued_at, missing=list(case.missing),
         )  # fmt: skip
+
+    async def _progress_case(self, case_no: str) -> Case | None:
+        if not (case_no.isdigit() and len(case_no) == 12):
+            return None
+        return await self.service.storage.read(lambda c: store.get_case(c, case_no, self.tz))
 
 
 def _fill(case: Case, applicant: p.Applicant) -> None:

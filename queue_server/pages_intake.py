@@ -100,6 +100,8 @@ def _rate_fault(
         return 401, "token_wrong", None
     if who.role != "evaluator":
         return 403, "not_evaluator", None
+    if who.window is None:
+        return 403, "unbound", None  # it could rate nothing: say so before a visitor taps
     if who.window is not None and who.window != window.number:
         return 403, "other_window", who.window
     return 200, None, None

@@ -1,8 +1,14 @@
-"""好差评: one rating per served ticket, from the window's evaluator or the kiosk."""
+"""好差评: one rating per served ticket, from the window's evaluator or the kiosk.
+
+Ticket numbers run in sequence, so a rating never names a ticket by its number: the
+kiosk names it by its opaque id (the ticket's QR code), and the evaluator, bound to
+its window, rates only the ticket that window finished last.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import re
 
 from onewindow import protocol as p
 from queue_server import case_store as store
@@ -10,8 +16,11 @@ from queue_server import rules as r
 from queue_server.auth import Principal
 from queue_server.case_store import Rating
 from queue_server.errors import ApiError
+from queue_server.intake_input import refuse_control_characters
 from queue_server.service import HallService
 
+# A ticket number (A012, T005, AB1000): what a rating must not be named by.
+_NUMBER = re.compile(r"^[A-Za-z]{1,3}[0-9]{1,6}$")
 BAD = (1, 2)  # 不满意, 非常不满意: followed up by a supervisor
 
 
@@ -28,32 +37,52 @@ class Ratings:
         self._rated = self.service.storage.read_now(lambda c: store.rated_tickets(c, day))
         self._last_id = self.service.storage.read_now(store.last_rating_id)
 
-    def _ticket(self, principal: Principal, ref: str | None) -> r.Ticket:
-        hall = self.service.hall
+    # -- which ticket a caller may rate --
+
+    def _named(self, principal: Principal, ref: str | None) -> r.Ticket:
+        """The ticket the rating is for: named by its opaque id, or the evaluator's own."""
         if ref is not None:
-            ticket = hall.ticket(ref)
-        elif principal.window is not None:
-            # The evaluator at a window rates the ticket that window finished last.
-            done = [
-                t for t in hall.tickets.values()
-                if t.window == principal.window and t.state is r.TicketState.DONE
-            ]  # fmt: skip
-            if not done:
-                raise r.IllegalMove("nothing_to_rate", window=principal.window)
-            ticket = max(done, key=lambda t: t.finished_at or t.issued_at)
-        else:
-            raise ApiError(422, "rating_needs_ticket")
+            return self._by_id(ref)
+        if principal.role == "evaluator":
+            return self._window_last(principal)
+        raise ApiError(422, "rating_needs_ticket")
+
+    def _by_id(self, ref: str) -> r.Ticket:
+        # Never by number: numbers run in sequence, so anyone could rate anyone's visit.
+        ticket = self.service.hall.tickets.get(ref)
+        if ticket is not None:
+            return ticket
+        if _NUMBER.match(ref):
+            raise ApiError(422, "rating_by_number", ticket=ref.upper())
+        raise r.NotFound("unknown_ticket", ticket=ref[:32])
+
+    def _window_last(self, principal: Principal) -> r.Ticket:
+        """The ticket the evaluator's window finished last: the only one it may rate."""
+        if principal.window is None:
+            raise ApiError(403, "evaluator_unbound", device=principal.name)
+        done = [
+            t for t in self.service.hall.tickets.values()
+            if t.window == principal.window and t.state is r.TicketState.DONE
+        ]  # fmt: skip
+        if not done:
+            raise r.IllegalMove("nothing_to_rate", window=principal.window)
+        return max(done, key=lambda t: t.closed_at or t.finished_at or t.issued_at)
+
+    def _check_may_rate(self, principal: Principal, ticket: r.Ticket) -> None:
         if ticket.state is not r.TicketState.DONE:
             raise r.IllegalMove("ticket_not_served", ticket=ticket.number, state=ticket.state.value)
-        if principal.role == "evaluator" and principal.window not in (None, ticket.window):
-            raise ApiError(403, "wrong_window", window=principal.window)
-        return ticket
+        if principal.role == "evaluator" and ticket is not self._window_last(principal):
+            raise r.IllegalMove("not_last_served", ticket=ticket.number, window=principal.window)
 
     async def rate(self, principal: Principal, body: p.RatingRequest) -> Rating:
+        refuse_control_characters(comment=body.comment)
         async with self._lock:
-            ticket = self._ticket(principal, body.ticket)
+            if principal.role == "evaluator" and principal.window is None:
+                raise ApiError(403, "evaluator_unbound", device=principal.name)
+            ticket = self._named(principal, body.ticket)
             if ticket.id in self._rated:
                 raise r.IllegalMove("already_rated", ticket=ticket.number)
+            self._check_may_rate(principal, ticket)
             item = await self.service.storage.read(
                 lambda c: c.execute(
                     "SELECT item FROM cases WHERE ticket_id = ? ORDER BY created_at DESC",
@@ -80,6 +109,7 @@ class Ratings:
         return await self.service.storage.read(lambda c: store.ratings_where(c, self.tz, where))
 
     async def follow_up(self, rating_id: int, note: str) -> Rating:
+        refuse_control_characters(note=note)
         found = await self.service.storage.read(
             lambda c: store.ratings_where(c, self.tz, "id = ?", (rating_id,))
         )

@@ -37,7 +37,7 @@ TZ = dt.timezone(dt.timedelta(hours=8))
 HOLIDAYS = tuple(dt.date(2040, 10, d) for d in range(1, 6))
 WORKDAYS = (dt.date(2040, 9, 29), dt.date(2040, 10, 13))
 EVALUATOR = {"Authorization": "Bearer demo-evaluator-token"}  # the tablet at window 5
-APPLICANT = {"name": "王小明", "id_type": "id_card", "id_number": "440105199001011234",
+APPLICANT = {"name": "王小明", "id_type": "id_card", "id_number": "440105199001011239",
              "phone": "13812345678"}  # fmt: skip
 STAFF = (("1001", "clerk"), ("1002", "clerk"), ("1003", "clerk"), ("1005", "clerk"),
          ("9001", "supervisor"))  # fmt: skip

@@ -6,11 +6,12 @@ import datetime as dt
 
 import pytest
 
+from onewindow.applicant_rules import mask_id, mask_name, mask_phone
 from onewindow.catalogue import CatalogueItem, Material
 from onewindow.config import load_config
 from onewindow.workdays import WorkCalendar
 from queue_server import rules as r
-from queue_server.cases import Case, CaseRules, mask_id, mask_name, mask_phone, phone_matches
+from queue_server.cases import Case, CaseRules, phone_matches
 from tests.hallserver import SAMPLE_CONFIG
 
 TZ = dt.timezone(dt.timedelta(hours=8))
@@ -137,7 +138,7 @@ def test_finished_case_is_never_warned() -> None:
 
 def test_masks_show_no_personal_data() -> None:
     assert mask_name("张三丰") == "张**"
-    assert mask_id("440105199001011234") == "4401**********1234"
-    assert mask_phone("138-1234-5678") == "138****5678"
+    assert mask_id("id_card", "440105199001011234") == "**************1234"
+    assert mask_phone("138-1234-5678") == "*******5678"
     assert phone_matches("13812345678", "5678") and not phone_matches("13812345678", "1234")
     assert not phone_matches(None, "5678") and not phone_matches("13812345678", "678")

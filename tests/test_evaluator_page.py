@@ -190,3 +190,39 @@ async def test_a_ticket_finished_while_the_link_is_down_still_lights_the_tablet(
             f"{finished.number} 号，您好", timeout=15_000
         )
     assert "since=" not in urls[0] and "since=" in urls[-1]
+
+
+async def test_a_tap_after_the_window_moved_on_is_answered_politely(
+    hall: HallServer, tablet: Page
+) -> None:
+    """The next visitor was finished while the tablet was cut off: the old ticket's tap is
+    refused by the server (only the window's last ticket may be rated) and said so."""
+    blocked = asyncio.Event()
+    live: list[WebSocketRoute] = []
+
+    async def route(ws: WebSocketRoute) -> None:
+        if blocked.is_set():
+            await ws.close()
+            return
+        ws.connect_to_server()
+        live.append(ws)
+
+    await tablet.route_web_socket("**/api/ws*", route)
+    await tablet.goto(f"{hall.url}/rate/window/5?token={EVALUATOR}")
+    async with (
+        HallClient(hall.url, "demo-kiosk-token") as kiosk,
+        HallClient(hall.url) as clerk5,
+    ):
+        await clerk5.login("1005", DEMO_PIN, 5)
+        for _ in range(2):
+            await kiosk.issue_ticket("A")
+        first = await serve_one(clerk5, 5)
+        await expect(tablet.locator("#ticket-line")).to_have_text(f"{first.number} 号，您好")
+        blocked.set()
+        await live[-1].close()
+        await serve_one(clerk5, 5)
+        await tablet.locator('[data-score="5"]').click()
+        await expect(tablet.locator("#thanks-text")).to_have_text(
+            "本窗口已在为下一位办理，这张号票不能再在这里评价。"
+        )
+        await expect(tablet.locator("#fault")).to_be_hidden()

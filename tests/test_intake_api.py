@@ -16,7 +16,7 @@ from onewindow.config import Config
 from queue_server.app import create_app
 from tests.api_helpers import DISPLAY, KIOSK, act, add_staff, error_code, issue, login
 
-APPLICANT = {"name": "王小明", "id_type": "id_card", "id_number": "440105199001011234",
+APPLICANT = {"name": "王小明", "id_type": "id_card", "id_number": "440105199001011239",
              "phone": "13812345678"}  # fmt: skip
 EVALUATOR = {"Authorization": "Bearer demo-evaluator-token"}  # the tablet at window 5
 FOOD = "440105-SJ-101"  # 食品经营许可（新办）: consult-first, queued under F
@@ -67,8 +67,8 @@ async def test_window_ticket_to_accepted_case_then_approved_and_issued(client: T
                                               "applicant": APPLICANT}, clerk, 201)  # fmt: skip
     assert case["state"] == "accepted" and case["ticket"] == "A001"
     assert len(case["case_no"]) == 12 and case["deadline"] is not None
-    masked = {"name": "王**", "id_type": "id_card", "id_number": "4401**********1234",
-              "phone": "138****5678"}  # fmt: skip
+    masked = {"name": "王**", "id_type": "id_card", "id_number": "**************1239",
+              "phone": "*******5678"}  # fmt: skip
     assert case["applicant"] == masked
     approved = await _post(client, f"/api/cases/{case['id']}/approve", {}, clerk)
     assert approved["state"] == "approved" and approved["decided_at"]
@@ -167,7 +167,7 @@ async def test_case_events_and_the_log_carry_no_personal_data(
             seen.append(json.loads((await asyncio.wait_for(ws.receive(), 5)).data))
     with sqlite3.connect(db_path) as db:
         log = " ".join(body for (body,) in db.execute("SELECT body FROM events"))
-    for secret in ("王小明", "440105199001011234", "13812345678", "5678"):
+    for secret in ("王小明", "440105199001011239", "13812345678", "5678"):
         assert secret not in json.dumps(seen, ensure_ascii=False) and secret not in log
 
 

@@ -26,9 +26,9 @@ from ticket_printer.intake_slips import (
 from ticket_printer.layout import render
 
 RESIDENCE = "440105-GA-002"  # 居住证申领: an original to show, notes, optional materials
-APPLICANT = p.Applicant(name="王小明", id_type="id_card", id_number="440105199001011234",
+APPLICANT = p.Applicant(name="王小明", id_type="id_card", id_number="440105199001011239",
                         phone="13812345678")  # fmt: skip
-SECRETS = ("王", "小明", "440105199001011234", "13812345678", "5678")
+SECRETS = ("王", "小明", "440105199001011239", "13812345678", "5678")
 BASE = "https://hall.example.cn"
 
 

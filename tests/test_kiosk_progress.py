@@ -23,7 +23,7 @@ KIOSK = "demo-kiosk-token"
 SIZE = (120, 40)
 RESIDENCE = "440105-GA-002"  # 居住证申领, queued under A
 REQUIRED = ["居住证申领登记表", "申请人身份证件", "居住证明"]
-APPLICANT = p.Applicant(name="王小明", id_type="id_card", id_number="440105199001011234",
+APPLICANT = p.Applicant(name="王小明", id_type="id_card", id_number="440105199001011239",
                         phone="13812345678")  # fmt: skip
 
 
@@ -118,7 +118,7 @@ async def test_keypad_query_shows_state_and_dates_and_no_personal_data(
         assert f"受理日期：{case.accepted_at.date().isoformat()}" in answer
         assert f"承诺办结日期：{case.deadline.isoformat()}" in answer
         assert "申请事项：居住证申领" in answer
-        for secret in ("王", "5678", "13812345678", "440105199001011234"):
+        for secret in ("王", "5678", "13812345678", "440105199001011239"):
             assert secret not in answer
         await pilot.click("#progress-start")
         await until(pilot, lambda: app.screen is app.start)

@@ -1,7 +1,7 @@
 """What became of the case just submitted: its number and promised date, or what is missing.
 
 It shows the case as the server answered it, so the applicant appears only masked
-(张*, 1101**********002X, 138****8000), as staff lists show it.
+(张*, **************002X, *******8000), as staff lists show it.
 """
 
 from __future__ import annotations

@@ -22,6 +22,14 @@ IdTypeName = Literal[
 ItemCode = Annotated[str, Meta(min_length=1, max_length=40)]
 MaterialName = Annotated[str, Meta(min_length=1, max_length=120)]
 TicketRef = Annotated[str, Meta(min_length=1, max_length=64)]
+RatedTicket = Annotated[
+    str,
+    Meta(
+        min_length=1, max_length=64,
+        description="The ticket's opaque id (its QR code, `id` in ticket answers and events), "
+        "not its number: a number such as A012 is refused with 422 rating_by_number.",
+    ),
+]  # fmt: skip
 
 
 class MaterialView(Wire, frozen=True):
@@ -65,7 +73,7 @@ class Applicant(Wire, frozen=True):
 
 
 class MaskedApplicant(Wire, frozen=True):
-    """The applicant as staff lists show it: 张*, 4401**********1234, 138****5678."""
+    """The applicant as staff lists show it: 张*, **************1234, *******5678."""
 
     name: str
     id_type: IdTypeName
@@ -162,8 +170,15 @@ class ProgressView(Wire, frozen=True):
 
 
 class RatingRequest(Wire, frozen=True):
+    """A 好差评 score for one served ticket, once.
+
+    The kiosk names the ticket by its opaque id. The evaluator at a window may rate
+    only the ticket its window finished last (named, or left out to mean that one);
+    an evaluator device bound to no window rates nothing.
+    """
+
     score: Annotated[int, Meta(ge=1, le=5)]
-    ticket: TicketRef | None = None
+    ticket: RatedTicket | None = None
     comment: ShortText = ""
 
 

@@ -99,6 +99,9 @@ async function rate(score) {
   if (reply.status === 201) return thank(t('thanks'), t('thanks_sub'));
   const code = await reply.json().then((body) => body.error.code, () => '');
   if (code === 'already_rated') return thank(t('already'), '');
+  // The window finished its next visitor before this tap arrived.
+  if (code === 'not_last_served') return thank(t('moved_on'), '');
+  if (code === 'evaluator_unbound') return fault('unbound');
   if (reply.status === 401 || reply.status === 403) return fault('token_wrong');
   if (reply.status === 409) return thank(t('not_served'), '');
   mode = 'ask';
