@@ -113,6 +113,11 @@ def upsert_staff(
         "pin_hash = excluded.pin_hash, disabled = 0, failed_pins = 0, locked_until = NULL",
         (staff_id, name, role, salt, digest, now),
     )
+    # A new PIN or role must not leave an old sign-in working.
+    conn.execute(
+        "UPDATE sessions SET ended_at = ? WHERE staff_id = ? AND ended_at IS NULL",
+        (now, staff_id),
+    )
 
 
 def list_staff(conn: sqlite3.Connection) -> list[dict[str, Any]]:

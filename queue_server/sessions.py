@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import functools
+import sqlite3
 import time
 from dataclasses import dataclass
 
@@ -14,6 +15,7 @@ from queue_server import auth
 from queue_server.errors import ApiError
 from queue_server.rules import CloseWindow, OpenWindow
 from queue_server.service import HallService
+from queue_server.storage import connect
 
 _DUMMY_SALT = b"onewindow-dummy!"
 
@@ -89,6 +91,8 @@ class Sessions:
         self.devices = auth.device_principals(service.config)
         self.staff: dict[str, auth.Principal] = {}
         self.attempts = Attempts()
+        self._watch: sqlite3.Connection | None = None
+        self._data_version = -1
         service.on_new_day.append(self.expire_day)
 
     def load(self) -> dict[int, str]:
@@ -105,11 +109,34 @@ class Sessions:
         device = self.devices.get(digest)
         if device is not None:
             return device
+        self._follow_database()
         return self.staff.get(digest)
+
+    def _follow_database(self) -> None:
+        """Reload live sessions when another process (the staff CLI) wrote the database.
+
+        `PRAGMA data_version` on a connection of our own changes only when some other
+        connection committed, and costs a few microseconds; the reload runs only then.
+        Disabling, a PIN reset or a role change end the sessions in the database, so the
+        reload drops those tokens at the next request.
+        """
+        if self._watch is None:
+            self._watch = connect(self.service.storage.path)
+        version = self._watch.execute("PRAGMA data_version").fetchone()[0]
+        if version == self._data_version:
+            return
+        self._data_version = version
+        day = self.service.rules.business_day(self.service.clock.now())
+        self.staff = auth.live_sessions(self._watch, day)
 
     def expire_day(self) -> None:
         """At the day rollover every staff session ends with its window."""
         self.staff.clear()
+
+    def close(self) -> None:
+        if self._watch is not None:
+            self._watch.close()
+            self._watch = None
 
     async def login(
         self, staff_id: str, pin: str, window: int | None, address: str = ""
