@@ -45,7 +45,14 @@ def hash_pin(pin: str, salt: bytes | None = None) -> tuple[bytes, bytes]:
     return salt, hashlib.scrypt(pin.encode(), salt=salt, **_SCRYPT)
 
 
+# How many PIN hashes this process has computed: lets tests check that every sign-in
+# answer costs exactly one, whatever the refusal.
+pin_checks = 0
+
+
 def pin_matches(pin: str, salt: bytes, expected: bytes) -> bool:
+    global pin_checks
+    pin_checks += 1
     return hmac.compare_digest(hash_pin(pin, salt)[1], expected)
 
 
@@ -105,6 +112,11 @@ def upsert_staff(
         "name = excluded.name, role = excluded.role, pin_salt = excluded.pin_salt, "
         "pin_hash = excluded.pin_hash, disabled = 0, failed_pins = 0, locked_until = NULL",
         (staff_id, name, role, salt, digest, now),
+    )
+    # A new PIN or role must not leave an old sign-in working.
+    conn.execute(
+        "UPDATE sessions SET ended_at = ? WHERE staff_id = ? AND ended_at IS NULL",
+        (now, staff_id),
     )
 
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import functools
+import sqlite3
+import time
+from dataclasses import dataclass
 
 from aiohttp import web
 
@@ -12,6 +15,7 @@ from queue_server import auth
 from queue_server.errors import ApiError
 from queue_server.rules import CloseWindow, OpenWindow
 from queue_server.service import HallService
+from queue_server.storage import connect
 
 _DUMMY_SALT = b"onewindow-dummy!"
 
@@ -22,11 +26,73 @@ def _dummy_hash() -> bytes:
     return auth.hash_pin("0000", _DUMMY_SALT)[1]
 
 
+# A second, slower limit per staff id over all addresses: many addresses guessing one
+# PIN are slowed, while a clerk at their own window is not kept out by one bad address.
+GLOBAL_WRONG_PINS = 50
+WINDOW_SECONDS = 15 * 60
+
+
+@dataclass
+class _Tally:
+    """Attempts counted for one key inside the current window, and any lock on it."""
+
+    started: float
+    attempts: int = 0
+    locked_until: float = 0.0
+
+
+class Attempts:
+    """In-memory sign-in attempt counters per (staff id, address) and per staff id.
+
+    An attempt is counted before the PIN is checked, in one step on the event loop
+    (no await between the test and the increment), so concurrent requests can never
+    check more PINs than the limit. Unknown and known ids are counted alike, so a lock
+    tells nothing about whether an id exists. Restart durability is not needed: a
+    restart costs an attacker minutes, and scrypt still bounds the guessing rate.
+    """
+
+    def __init__(self) -> None:
+        self.pairs: dict[tuple[str, str], _Tally] = {}
+        self.ids: dict[str, _Tally] = {}
+
+    def reserve(self, staff_id: str, address: str, now: float) -> float:
+        """Count one attempt; returns 0, or the time a lock on this attempt ends."""
+        pair = self._tally(self.pairs, (staff_id, address), now)
+        whole = self._tally(self.ids, staff_id, now)
+        for tally in (pair, whole):
+            if tally.locked_until > now:
+                return tally.locked_until
+        if pair.attempts >= auth.MAX_WRONG_PINS:
+            pair.locked_until = now + auth.LOCK_MINUTES * 60
+            return pair.locked_until
+        if whole.attempts >= GLOBAL_WRONG_PINS:
+            whole.locked_until = now + auth.LOCK_MINUTES * 60
+            return whole.locked_until
+        pair.attempts += 1
+        whole.attempts += 1
+        return 0.0
+
+    def succeeded(self, staff_id: str, address: str) -> None:
+        """A right PIN gives the pair its attempts back; the id-wide count stays."""
+        self.pairs.pop((staff_id, address), None)
+
+    def _tally(self, table: dict, key: object, now: float) -> _Tally:  # type: ignore[type-arg]
+        tally = table.get(key)
+        if tally is None or (now - tally.started > WINDOW_SECONDS and tally.locked_until <= now):
+            if len(table) > 100_000:  # a flood of made-up ids must not grow memory forever
+                table.clear()
+            tally = table[key] = _Tally(started=now)
+        return tally
+
+
 class Sessions:
     def __init__(self, service: HallService) -> None:
         self.service = service
         self.devices = auth.device_principals(service.config)
         self.staff: dict[str, auth.Principal] = {}
+        self.attempts = Attempts()
+        self._watch: sqlite3.Connection | None = None
+        self._data_version = -1
         service.on_new_day.append(self.expire_day)
 
     def load(self) -> dict[int, str]:
@@ -43,33 +109,59 @@ class Sessions:
         device = self.devices.get(digest)
         if device is not None:
             return device
+        self._follow_database()
         return self.staff.get(digest)
+
+    def _follow_database(self) -> None:
+        """Reload live sessions when another process (the staff CLI) wrote the database.
+
+        `PRAGMA data_version` on a connection of our own changes only when some other
+        connection committed, and costs a few microseconds; the reload runs only then.
+        Disabling, a PIN reset or a role change end the sessions in the database, so the
+        reload drops those tokens at the next request.
+        """
+        if self._watch is None:
+            self._watch = connect(self.service.storage.path)
+        version = self._watch.execute("PRAGMA data_version").fetchone()[0]
+        if version == self._data_version:
+            return
+        self._data_version = version
+        day = self.service.rules.business_day(self.service.clock.now())
+        self.staff = auth.live_sessions(self._watch, day)
 
     def expire_day(self) -> None:
         """At the day rollover every staff session ends with its window."""
         self.staff.clear()
 
+    def close(self) -> None:
+        if self._watch is not None:
+            self._watch.close()
+            self._watch = None
+
     async def login(
-        self, staff_id: str, pin: str, window: int | None
+        self, staff_id: str, pin: str, window: int | None, address: str = ""
     ) -> tuple[str, auth.Principal, dt.datetime]:
         svc = self.service
         now = svc.clock.now()
-        record = await svc.storage.read(lambda c: auth.get_staff(c, staff_id))
-        if record is None:
-            await asyncio.to_thread(auth.pin_matches, pin, _DUMMY_SALT, _dummy_hash())
-            raise ApiError(401, "bad_credentials")
-        if record.disabled:
-            raise ApiError(403, "account_disabled")
-        if record.locked_until and record.locked_until > now.timestamp():
-            minutes = max(1, round((record.locked_until - now.timestamp()) / 60))
-            raise ApiError(429, "account_locked", minutes=minutes)
-        ok = await asyncio.to_thread(auth.pin_matches, pin, record.pin_salt, record.pin_hash)
         stamp = now.timestamp()
-        await svc.storage.write(lambda c: auth.record_pin_result(c, staff_id, ok, stamp))
-        if not ok:
-            if record.failed_pins + 1 >= auth.MAX_WRONG_PINS:
-                raise ApiError(429, "account_locked", minutes=auth.LOCK_MINUTES)
+        # Counted before any await: this is what makes the limit hold under concurrency.
+        locked_until = self.attempts.reserve(staff_id, address, time.monotonic())
+        record = await svc.storage.read(lambda c: auth.get_staff(c, staff_id))
+        usable = record is not None and not record.disabled and not locked_until
+        # Every refusal costs one scrypt, so unknown, disabled and locked ids answer in
+        # the same time as a wrong PIN.
+        if record is not None and usable:
+            ok = await asyncio.to_thread(auth.pin_matches, pin, record.pin_salt, record.pin_hash)
+        else:
+            await asyncio.to_thread(auth.pin_matches, pin, _DUMMY_SALT, _dummy_hash())
+            ok = False
+        if locked_until:
+            minutes = max(1, round((locked_until - time.monotonic()) / 60))
+            raise ApiError(429, "account_locked", minutes=minutes)
+        if record is None or not ok:
             raise ApiError(401, "bad_credentials")
+        self.attempts.succeeded(staff_id, address)
+        await svc.storage.write(lambda c: auth.record_pin_result(c, staff_id, True, stamp))
         if window is None and record.role not in auth.SUPERVISING:
             raise ApiError(422, "window_required")
         if window is not None:

@@ -88,7 +88,7 @@ async def test_five_wrong_pins_lock_the_account(hall: HallServer) -> None:
     app = clerk_app(hall, 8)
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot, "1003", "0000")
-        for _ in range(4):
+        for _ in range(5):
             await refused(pilot, app)
             await pilot.press(*"0000", "enter")
         assert "账号已锁定" in await refused(pilot, app)
