@@ -18,7 +18,7 @@ from aiohttp import web
 from onewindow import i18n
 from queue_server.keys import SERVICE, SESSIONS
 from queue_server.pages import PageAssets, inline_json
-from queue_server.routing import Call, Routes
+from queue_server.routing import Call, Routes, ascii_number
 
 routes = Routes()
 PAGES = PageAssets("display", versioned="*")
@@ -43,7 +43,7 @@ async def hall_page(request: web.Request, call: Call) -> web.Response:
 )  # fmt: skip
 async def window_page(request: web.Request, call: Call) -> web.Response:
     raw = request.match_info["n"]
-    number = int(raw) if raw.isdigit() and len(raw) <= 4 else None
+    number = ascii_number(raw) if len(raw) <= 4 else None
     if number is None or number not in request.app[SERVICE].hall.windows:
         return _page(request, "window", number, fault="unknown_window", shown=raw[:8])
     return _page(request, "window", number)

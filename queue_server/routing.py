@@ -60,6 +60,15 @@ class Route:
     errors: tuple[int, ...] = ()
 
 
+_ASCII_NUMBER = re.compile(r"^[0-9]{1,9}$")
+
+
+def ascii_number(raw: str) -> int | None:
+    """A number written in ASCII digits only: `int()` alone would also take ` 5`, `0_5`
+    and other scripts' digits (`٥`), so one window could be reached by many addresses."""
+    return int(raw) if _ASCII_NUMBER.match(raw) else None
+
+
 def answer(obj: Any, status: int = 200) -> web.Response:
     return web.Response(status=status, body=p.encode(obj), content_type="application/json")
 
@@ -170,6 +179,9 @@ def _wrap(route: Route) -> Callable[[web.Request], Awaitable[web.StreamResponse]
                 raise ApiError(401, "unauthorized")
             if principal.role not in route.allow:
                 raise ApiError(403, "forbidden")
+        raw_window = request.match_info.get("n")
+        if raw_window is not None and ascii_number(raw_window) is None:
+            raise ApiError(404, "unknown_window", window=raw_window[:8])
         body = None
         if route.body is not None:
             raw = await request.read()
