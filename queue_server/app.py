@@ -78,7 +78,24 @@ def create_app(
     app[OPENAPI] = _openapi(config)
     app.cleanup_ctx.append(_run_hall)
     app.on_shutdown.append(_close_streams)
+    app.on_response_prepare.append(_edge_headers)
     return app
+
+
+# On every answer (pages, API, static files): pages that need more set their own CSP.
+_EDGE_HEADERS = {
+    "Server": "OneWindow",  # no version: it only helps someone looking for a known hole
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+    "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+}
+
+
+async def _edge_headers(request: web.Request, response: web.StreamResponse) -> None:
+    for name, value in _EDGE_HEADERS.items():
+        response.headers.setdefault(name, value)
+    response.headers["Server"] = _EDGE_HEADERS["Server"]
 
 
 def load_hall_catalogue(config: Config) -> Catalogue:

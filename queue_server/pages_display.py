@@ -9,6 +9,8 @@ own JS then reads `/api/state` and follows `/api/ws` with the same token.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import html
 import json
 from functools import cache
@@ -18,7 +20,7 @@ from aiohttp import web
 from onewindow import i18n
 from queue_server.keys import SERVICE, SESSIONS
 from queue_server.pages import PageAssets, inline_json
-from queue_server.routing import Call, Routes
+from queue_server.routing import Call, Routes, ascii_number
 
 routes = Routes()
 PAGES = PageAssets("display", versioned="*")
@@ -43,7 +45,7 @@ async def hall_page(request: web.Request, call: Call) -> web.Response:
 )  # fmt: skip
 async def window_page(request: web.Request, call: Call) -> web.Response:
     raw = request.match_info["n"]
-    number = int(raw) if raw.isdigit() and len(raw) <= 4 else None
+    number = ascii_number(raw) if len(raw) <= 4 else None
     if number is None or number not in request.app[SERVICE].hall.windows:
         return _page(request, "window", number, fault="unknown_window", shown=raw[:8])
     return _page(request, "window", number)
@@ -80,7 +82,7 @@ def _page(
         text=page,
         content_type="text/html",
         # The shell is tiny and must follow upgrades; the versioned assets may be cached.
-        headers={"Cache-Control": "no-store"},
+        headers={"Cache-Control": "no-store", "Content-Security-Policy": _csp()},
     )
 
 
@@ -101,6 +103,22 @@ def _template(kind: str) -> str:
 
 def _import_map() -> str:
     """Versioned URLs for the modules the page scripts import by relative path."""
+    return f'<script type="importmap">{_import_map_json()}</script>'
+
+
+@cache
+def _import_map_json() -> str:
     base = "/static/display/"
     imports = {base + p.name: f"{base}{p.name}?v={PAGES.version}" for p in PAGES.dir.glob("*.js")}
-    return f'<script type="importmap">{json.dumps({"imports": imports})}</script>'
+    return json.dumps({"imports": imports})
+
+
+@cache
+def _csp() -> str:
+    """The inline import map is allowed by its hash: no inline script runs otherwise."""
+    digest = base64.b64encode(hashlib.sha256(_import_map_json().encode()).digest()).decode()
+    return (
+        f"default-src 'self'; script-src 'self' 'sha256-{digest}'; style-src 'self'; "
+        "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+        "frame-ancestors 'none'"
+    )

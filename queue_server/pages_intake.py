@@ -31,7 +31,7 @@ from queue_server import rules
 from queue_server.errors import ApiError
 from queue_server.keys import INTAKE, SERVICE, SESSIONS
 from queue_server.pages import PRIVATE, PageAssets, html_response, inline_json, page_language
-from queue_server.routing import Call, Routes
+from queue_server.routing import Call, Routes, ascii_number
 from queue_server.storage import StorageError
 
 routes = Routes()
@@ -61,7 +61,7 @@ def _strings(area: str, lang: str) -> dict[str, str]:
 )  # fmt: skip
 async def rate_page(request: web.Request, call: Call) -> web.Response:
     raw = request.match_info["n"]
-    number = int(raw) if raw.isdigit() and len(raw) <= 4 else None
+    number = ascii_number(raw) if len(raw) <= 4 else None
     window = request.app[SERVICE].config.window(number) if number is not None else None
     status, fault, owner = _rate_fault(request, window)
     shown = str(number) if number is not None else raw[:8]
@@ -126,7 +126,13 @@ async def progress_form(request: web.Request, call: Call) -> web.Response:
     tag="pages", answers={200: None}, allow=None, errors=(404, 422, 429),
 )  # fmt: skip
 async def progress_answer(request: web.Request, call: Call) -> web.Response:
-    form = await request.post()
+    try:
+        form = await request.post()
+    except (ValueError, UnicodeDecodeError, web.HTTPBadRequest):
+        # A form the parser cannot read (multipart without a boundary, bad encoding)
+        # is the sender's mistake: say so on the page, never a 500.
+        lang = page_language(request)
+        return _progress_page(request, lang, "", _error(lang, "bad_form"), 400)
     case_no, phone4 = str(form.get("case_no", "")).strip(), str(form.get("phone4", "")).strip()
     lang = page_language(request, str(form.get("lang", "")))
     # A malformed entry is told at once and not counted: it cannot match any case.

@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import msgspec
 from aiohttp import web
 
 from onewindow import protocol as p
@@ -58,6 +59,23 @@ class Route:
     allow: frozenset[str] | None = None
     query: dict[str, str] = field(default_factory=dict)
     errors: tuple[int, ...] = ()
+
+
+_ASCII_NUMBER = re.compile(r"^[0-9]{1,9}$")
+
+
+def ascii_number(raw: str) -> int | None:
+    """A number written in ASCII digits only: `int()` alone would also take ` 5`, `0_5`
+    and other scripts' digits (`٥`), so one window could be reached by many addresses."""
+    return int(raw) if _ASCII_NUMBER.match(raw) else None
+
+
+def _service_upper(body: Any) -> Any:
+    """Service codes are capitals, but the CLI takes `a` for `A`: so does the API."""
+    code = getattr(body, "service", None)
+    if isinstance(code, str) and code != code.upper():
+        return msgspec.structs.replace(body, service=code.upper())
+    return body
 
 
 def answer(obj: Any, status: int = 200) -> web.Response:
@@ -170,10 +188,15 @@ def _wrap(route: Route) -> Callable[[web.Request], Awaitable[web.StreamResponse]
                 raise ApiError(401, "unauthorized")
             if principal.role not in route.allow:
                 raise ApiError(403, "forbidden")
+        raw_window = request.match_info.get("n")
+        # Pages answer a bad window with their own page (a screen is never left blank).
+        api = route.path.startswith("/api/")
+        if api and raw_window is not None and ascii_number(raw_window) is None:
+            raise ApiError(404, "unknown_window", window=raw_window[:8])
         body = None
         if route.body is not None:
             raw = await request.read()
-            body = p.decode(raw.strip() or b"{}", route.body)
+            body = _service_upper(p.decode(raw.strip() or b"{}", route.body))
         return await route.handler(request, Call(principal, body))
 
     handle.__name__ = route.handler.__name__

@@ -14,7 +14,8 @@ StaffRoleName = Literal["clerk", "guide", "supervisor", "admin"]
 DeviceRoleName = Literal["kiosk", "display", "evaluator"]
 ChannelName = Literal["kiosk", "guide", "window", "online", "phone"]
 
-ServiceCode = Annotated[str, Meta(min_length=1, max_length=2, pattern="^[A-Z]{1,2}$")]
+# Either case on the way in (the API upper-cases it, as the CLI does); capitals on the way out.
+ServiceCode = Annotated[str, Meta(min_length=1, max_length=2, pattern="^[A-Za-z]{1,2}$")]
 WindowNumber = Annotated[int, Meta(ge=1, le=9999)]
 ShortText = Annotated[str, Meta(max_length=200)]
 
