@@ -198,3 +198,19 @@ async def test_call_a_chosen_number(hall: HallServer) -> None:
         await wait_for(pilot, lambda: screen.query_one(CurrentTicket).ticket is not None, "call")
         current = window_of(await hall_state(hall), 5).current
         assert current is not None and current.number == "B001"
+
+
+async def test_calling_at_a_paused_window_names_the_state_in_the_clerks_words(
+    hall: HallServer,
+) -> None:
+    await issue(hall, "A")
+    app = clerk_app(hall, 5)
+    async with app.run_test(size=SIZE) as pilot:
+        await signed_in(pilot, "1005")
+        await pilot.press("f7")
+        await wait_for(pilot, lambda: isinstance(app.screen, PauseDialog), "the dialog")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "暂停" in status(app), "paused")
+        await pilot.press("f1")
+        await wait_for(pilot, lambda: "不能叫号" in status(app), "the refusal")
+        assert "paused" not in status(app) and "暂停" in status(app)
