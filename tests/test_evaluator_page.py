@@ -190,3 +190,18 @@ async def test_a_ticket_finished_while_the_link_is_down_still_lights_the_tablet(
             f"{finished.number} 号，您好", timeout=15_000
         )
     assert "since=" not in urls[0] and "since=" in urls[-1]
+
+
+async def test_an_english_browser_still_gets_the_chinese_tablet_unless_asked(
+    hall: HallServer,
+) -> None:
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        context = await browser.new_context(locale="en-US", timezone_id="America/New_York")
+        page = await context.new_page()
+        await page.goto(f"{hall.url}/rate/window/5?token={EVALUATOR}")
+        await expect(page.locator("body")).to_contain_text("请为我们的服务评价")
+        assert await page.evaluate("document.documentElement.lang") == "zh-CN"
+        await page.goto(f"{hall.url}/rate/window/5?token={EVALUATOR}&lang=en")
+        await expect(page.locator("body")).to_contain_text("Please rate our service")
+        await browser.close()
