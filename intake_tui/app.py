@@ -64,6 +64,10 @@ class ClerkApp(App[None]):
         self._redraw_pending = False
         self.set_reactive(ClerkApp.lang, lang)
 
+    def action_help_quit(self) -> None:
+        """Ctrl+C: Textual's own hint is English framework text; say it from our catalogue."""
+        self.notify(tr("msg.how_to_quit", self.lang))
+
     @property
     def tz(self) -> dt.tzinfo | None:
         if self.config is not None:

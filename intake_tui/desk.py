@@ -56,8 +56,14 @@ class SessionEnded:
 Update = p.StreamMessage | Link | SessionEnded
 
 
+OWN_WORDS = frozenset({"window_not_open"})  # refusals the terminal words itself
+
+
 def describe(error: BaseException, lang: str, server: str = "") -> str:
     """A message for the clerk, in their language, for any failed call."""
+    if isinstance(error, ApiFailure) and error.code in OWN_WORDS:
+        # The server's wording quotes its internal state name ("状态：paused").
+        return text(f"clerk.error.{error.code}", lang)
     if isinstance(error, ApiFailure):
         return error.message  # the server words it in the language we asked for
     if isinstance(error, Offline):
@@ -194,9 +200,20 @@ class Desk:
             if isinstance(message, p.Snapshot):
                 self.model.reset(message.state, self.clock())
                 await self._fetch_waiting()
+                await self._fetch_day_calls()
             elif not isinstance(message, p.Heartbeat):
                 self.model.apply(message)
             yield message
+
+    async def _fetch_day_calls(self) -> None:
+        window = self.session.window if self.session is not None else None
+        if window is None:
+            return
+        try:
+            tickets = await self.client.find_tickets(limit="5000")
+        except ClientError:
+            return  # the live calls still show; the next snapshot fetches again
+        self.model.set_day_calls(window, tickets)
 
     async def _fetch_waiting(self) -> None:
         # The snapshot has counts only; the clerk's queue panel needs each waiting

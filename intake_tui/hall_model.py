@@ -51,6 +51,7 @@ class HallModel:
         self.waiting: dict[str, p.TicketView] = {}
         self.waiting_complete = False
         self.calls: deque[p.CallView] = deque(maxlen=RECENT_CALLS)
+        self.day_calls: list[p.CallView] = []
         self.seq = 0
         self.resets = 0  # snapshots taken: a resumed stream adds none
         # server time minus this PC's time: window PCs' clocks drift, and a waited time
@@ -72,6 +73,7 @@ class HallModel:
         self.windows = {w.number: w for w in snapshot.windows}
         self.services = {s.code: s for s in snapshot.services}
         self.calls = deque(snapshot.recent_calls, maxlen=RECENT_CALLS)
+        self.day_calls = []
         self.waiting = {}
         self.waiting_complete = False
 
@@ -198,7 +200,26 @@ class HallModel:
         return sum(1 for w in self.windows.values() if w.state == "open" and service in w.services)
 
     def window_calls(self, number: int, limit: int = 8) -> list[p.CallView]:
-        return [c for c in reversed(self.calls) if c.window == number][:limit]
+        live = [c for c in self.calls if c.window == number]
+        seen = {(c.number, c.call_count) for c in live}
+        day = [
+            c for c in self.day_calls if c.window == number and (c.number, c.call_count) not in seen
+        ]
+        merged = sorted(day + live, key=lambda c: c.at)
+        return merged[::-1][:limit]
+
+    def set_day_calls(self, number: int, tickets: list[p.TicketView]) -> None:
+        """The window's own calls of the day, from today's tickets.
+
+        The snapshot's recent calls are the last few hall-wide; in a busy hall (or right
+        after a server restart) they may hold none of this window's calls.
+        """
+        self.day_calls = [
+            p.CallView(number=t.number, service=t.service, window=number,
+                       call_count=t.call_count, at=t.called_at)
+            for t in tickets
+            if t.window == number and t.called_at is not None
+        ]  # fmt: skip
 
     def find_waiting(self, number: str) -> p.TicketView | None:
         number = number.strip().upper()

@@ -65,7 +65,9 @@ async def rate_page(request: web.Request, call: Call) -> web.Response:
     window = request.app[SERVICE].config.window(number) if number is not None else None
     status, fault, owner = _rate_fault(request, window)
     shown = str(number) if number is not None else raw[:8]
-    lang = page_language(request)
+    # A tablet fixed to a window speaks the hall's language unless its address says
+    # otherwise; the browser's own language is a property of the device, not the visitor.
+    lang = page_language(request, request.query.get("lang") or i18n.DEFAULT)
     strings = {code: _strings("rate", code) for code in i18n.LANGUAGES}
     boot = {"window": number, "window_name": window.name if window else "", "lang": lang,
             "fault": fault, "owner": owner, "lit_s": LIT_SECONDS, "strings": strings}  # fmt: skip

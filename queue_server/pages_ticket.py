@@ -55,7 +55,8 @@ async def ticket_page(request: web.Request, call: Call) -> web.Response:
         return _respond(404, _render(lang, None, svc.config.hall.name, {}))
     view = live_ticket_view(svc.hall, ticket)
     names = {s.code: s.name_en if lang == "en" else s.name_zh for s in svc.config.services}
-    return _respond(200, _render(lang, view, svc.config.hall.name, names))
+    tz = svc.config.hall.timezone
+    return _respond(200, _render(lang, view, svc.config.hall.name, names, tz))
 
 
 def _respond(status: int, page: str) -> web.Response:
@@ -82,7 +83,9 @@ def facts(t: TicketView, lang: str) -> tuple[str, str]:
     return ahead, i18n.text("status.wait_minutes", lang, minutes=math.ceil(t.estimated_wait_s / 60))
 
 
-def _render(lang: str, t: TicketView | None, hall: str, names: dict[str, str]) -> str:
+def _render(
+    lang: str, t: TicketView | None, hall: str, names: dict[str, str], tz: str = "Asia/Shanghai"
+) -> str:
     s, esc = strings(lang), html.escape
     other = "en" if lang == "zh" else "zh"
     values = {
@@ -98,7 +101,8 @@ def _render(lang: str, t: TicketView | None, hall: str, names: dict[str, str]) -
         return ASSETS.fill("gone.html", values)
     ahead, wait = facts(t, lang)
     kind = s.get(f"kind_{t.kind}", "") if t.kind != "normal" else ""
-    boot = {"strings": s, "services": names, "ticket": msgspec.to_builtins(t)}
+    # The page's clock is the hall's (24-hour, hall time zone), not the phone's.
+    boot = {"strings": s, "services": names, "ticket": msgspec.to_builtins(t), "tz": tz}
     values |= {
         "title": esc(f"{t.number} · {s['title']}"),
         "id": esc(t.id),

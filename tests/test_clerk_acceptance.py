@@ -12,10 +12,13 @@ from intake_tui.screens.pause_dialog import PauseDialog
 from intake_tui.screens.transfer_dialog import TransferDialog
 from intake_tui.widgets.current_ticket import CurrentTicket
 from intake_tui.widgets.key_bar import KeyBar
+from intake_tui.widgets.recent_calls import RecentCalls
 from intake_tui.widgets.status_line import StatusLine
+from onewindow.client import HallClient
 from onewindow.i18n import text
 from tests.hallserver import HallServer
 from tests.test_clerk_harness import (
+    PIN,
     SIZE,
     StepClock,
     clerk_app,
@@ -198,3 +201,50 @@ async def test_call_a_chosen_number(hall: HallServer) -> None:
         await wait_for(pilot, lambda: screen.query_one(CurrentTicket).ticket is not None, "call")
         current = window_of(await hall_state(hall), 5).current
         assert current is not None and current.number == "B001"
+
+
+async def test_calling_at_a_paused_window_names_the_state_in_the_clerks_words(
+    hall: HallServer,
+) -> None:
+    await issue(hall, "A")
+    app = clerk_app(hall, 5)
+    async with app.run_test(size=SIZE) as pilot:
+        await signed_in(pilot, "1005")
+        await pilot.press("f7")
+        await wait_for(pilot, lambda: isinstance(app.screen, PauseDialog), "the dialog")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "暂停" in status(app), "paused")
+        await pilot.press("f1")
+        await wait_for(pilot, lambda: "不能叫号" in status(app), "the refusal")
+        assert "paused" not in status(app) and "暂停" in status(app)
+
+
+async def serve_calls(server: HallServer, staff: str, window: int, count: int) -> list[str]:
+    """`count` visitors called, served and finished at `window`, through the API."""
+    await issue(server, *["A"] * count)
+    async with HallClient(server.url) as clerk:
+        await clerk.login(staff, PIN, window)
+        numbers = []
+        for _ in range(count):
+            ticket = await clerk.call_next(window)
+            assert ticket is not None
+            numbers.append(ticket.number)
+            await clerk.window_action(window, "start")
+            await clerk.window_action(window, "finish")
+        await clerk.logout()
+    return numbers
+
+
+async def test_window_calls_of_the_day_survive_a_busy_hall_and_a_restart(
+    hall: HallServer,
+) -> None:
+    own = await serve_calls(hall, "1002", 6, 3)
+    await serve_calls(hall, "1003", 7, 25)  # more than the hall-wide recent calls hold
+    hall.stop()
+    hall.start()
+    app = clerk_app(hall, 6)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await signed_in(pilot, "1005")
+        calls = screen.query_one(RecentCalls)
+        await wait_for(pilot, lambda: len(calls.calls) == 3, "the window's calls")
+        assert [c.number for c in calls.calls] == own[::-1]

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from textual import events
+from textual.widgets import Label
 
 from intake_tui.screens.confirm_dialog import ConfirmDialog
 from intake_tui.screens.consultation import ConsultationScreen
@@ -130,3 +131,24 @@ async def test_a_precheck_travels_with_the_special_ticket_to_acceptance(
     receipt = decode(data).text()
     assert case.case_no in receipt and "存量房买卖转移登记" in receipt
     assert_nothing_personal(receipt)
+
+
+async def test_missing_materials_question_keeps_its_count_on_one_line(hall: HallServer) -> None:
+    await issue(hall, "D")
+    consultation = clerk_app(hall, 1)
+    async with consultation.run_test(size=SIZE) as pilot:
+        await signed_in(pilot, "1001")
+        await pilot.press("f1")
+        await pilot.pause(0.3)
+        await pilot.press("f9")
+        await wait_for(pilot, lambda: isinstance(consultation.screen, PrecheckScreen), "pre-check")
+        precheck = consultation.screen
+        assert isinstance(precheck, PrecheckScreen)
+        await wait_for(pilot, lambda: precheck.index is not None, "the catalogue")
+        await pick_item(pilot, precheck, "bdc", ITEM)
+        await pilot.press("space", "f9")
+        await wait_for(pilot, lambda: isinstance(consultation.screen, ConfirmDialog), "question")
+        await pilot.pause()
+        title = consultation.screen.query_one("#dialog-title", Label)
+        lines = [s.text.replace(" ", "") for s in title.render_lines(title.size.region)]
+        assert any("还缺3项必交材料" in line for line in lines), lines

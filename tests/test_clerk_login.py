@@ -200,3 +200,13 @@ async def test_english_switch_on_a_working_screen(hall: HallServer) -> None:
         assert all(w.lang == "en" for w in screen.query(QueuePanel))
         await pilot.press("f1")
         await wait_for(pilot, lambda: status(app) == "Nobody is waiting for this window.", "f1")
+
+
+async def test_ctrl_c_explains_quitting_in_the_clerks_language(hall: HallServer) -> None:
+    app = clerk_app(hall, None)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+        said = [n.message + (n.title or "") for n in app._notifications]
+        assert said == ["要退出程序请按 Ctrl+Q（不会签退）；签退请用签退键。"]

@@ -226,3 +226,18 @@ async def test_a_tap_after_the_window_moved_on_is_answered_politely(
             "本窗口已在为下一位办理，这张号票不能再在这里评价。"
         )
         await expect(tablet.locator("#fault")).to_be_hidden()
+
+
+async def test_an_english_browser_still_gets_the_chinese_tablet_unless_asked(
+    hall: HallServer,
+) -> None:
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        context = await browser.new_context(locale="en-US", timezone_id="America/New_York")
+        page = await context.new_page()
+        await page.goto(f"{hall.url}/rate/window/5?token={EVALUATOR}")
+        await expect(page.locator("body")).to_contain_text("请为我们的服务评价")
+        assert await page.evaluate("document.documentElement.lang") == "zh-CN"
+        await page.goto(f"{hall.url}/rate/window/5?token={EVALUATOR}&lang=en")
+        await expect(page.locator("body")).to_contain_text("Please rate our service")
+        await browser.close()

@@ -233,3 +233,16 @@ async def test_priority_button_follows_the_server(config: Config, tmp_path: Path
             assert app.start.query_one("#priority").display is False
     finally:
         hall.stop()
+
+
+async def test_ctrl_c_stops_the_kiosk_without_framework_text(
+    config: Config, server: HallServer, tmp_path: Path
+) -> None:
+    cfg = kiosk_config(config, PrinterConfig(backend="dummy"))
+    app = KioskApp(cfg, server.url, KIOSK, journal_dir=str(tmp_path / "journal"))
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: app.start.online)
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+        assert not app._notifications
+    assert app.return_code == 0 and not app.is_running

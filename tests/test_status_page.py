@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import secrets
+import zoneinfo
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -143,3 +145,20 @@ async def test_page_says_when_the_server_cannot_be_reached(
         await expect(browser_page.locator("#number")).to_have_text("B001")
     finally:
         hall_server.stop()
+
+
+async def test_page_tells_the_time_in_the_halls_zone_on_a_24_hour_clock(
+    hall: HallServer,
+) -> None:
+    async with HallClient(hall.url, "demo-kiosk-token") as kiosk:
+        ticket = await kiosk.issue_ticket("A")
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        context = await browser.new_context(locale="en-US", timezone_id="America/New_York")
+        page = await context.new_page()
+        await page.goto(f"{hall.url}/t/{ticket.id}")
+        await expect(page.locator("#updated")).to_have_text(re.compile(r"^Updated \d\d:\d\d:\d\d$"))
+        shown = await page.locator("#updated").inner_text()
+        hall_hour = dt.datetime.now(zoneinfo.ZoneInfo("Asia/Shanghai")).hour
+        assert int(shown.split()[1][:2]) in (hall_hour, (hall_hour + 1) % 24)
+        await browser.close()

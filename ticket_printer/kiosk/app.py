@@ -41,6 +41,9 @@ class KioskApp(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f2", "staff", show=False),
         Binding("ctrl+q", "quit", show=False),
+        # The demo banner tells staff Ctrl+C stops the kiosk; Textual's default would
+        # instead put an English "Do you want to quit?" toast on the visitor's screen.
+        Binding("ctrl+c", "quit", show=False, priority=True),
     ]
     ENABLE_COMMAND_PALETTE = False
 

@@ -24,6 +24,11 @@
     return [ahead, fill(S.wait_minutes, { minutes: Math.ceil(t.estimated_wait_s / 60) })];
   }
 
+  function hallTime(d) {
+    const lang = document.documentElement.lang || "zh-CN";
+    return d.toLocaleTimeString(lang, { timeZone: boot.tz, hour12: false });
+  }
+
   function render(t) {
     $("card").className = `card state-${t.state}`;
     $("service").textContent = boot.services[t.service] || t.service;
@@ -34,7 +39,7 @@
     $("ahead").textContent = ahead;
     $("wait").textContent = wait;
     $("facts").hidden = !ahead;
-    $("updated").textContent = fill(S.updated, { time: new Date().toLocaleTimeString() });
+    $("updated").textContent = fill(S.updated, { time: hallTime(new Date()) });
     if (t.state === "called" && lastState !== "called") attention(t);
     if (t.state !== "called") document.title = baseTitle;
     lastState = t.state;
