@@ -113,10 +113,20 @@ def _m3_report_indexes(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX cases_overdue ON cases (overdue) WHERE overdue = 1")
 
 
+def _m5_uplink(db: sqlite_utils.Database) -> None:
+    """How far the district centre has acknowledged the event log: one row, kept durably so
+    that a restart of the hall resends only what the centre does not hold."""
+    db.execute(
+        "CREATE TABLE uplink (id INTEGER PRIMARY KEY CHECK (id = 1), "
+        "acked_seq INTEGER NOT NULL, last_success_at REAL)"
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _m1_queue,
     _m2_intake,
     _m3_report_indexes,
+    _m5_uplink,
 ]
 
 
