@@ -64,3 +64,13 @@ def window_opened(seq: int, window: int) -> dict[str, Any]:
 
 def called(seq: int, number: str, window: int) -> dict[str, Any]:
     return wire(ticket_event(seq, p.TicketCalled, number, state="called", window=window))
+
+
+def case_accepted(seq: int, case_no: str, at: dt.datetime | None = None) -> dict[str, Any]:
+    return wire(
+        p.CaseAccepted(
+            seq=seq, at=at or dt.datetime.now(TZ), case_id=f"c-{case_no}", case_no=case_no,
+            item="310100001", service="A", state="accepted", window=3,
+            deadline=dt.date.today() + dt.timedelta(days=7),
+        )
+    )  # fmt: skip

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import AsyncIterator
 from typing import Any
 
+import psycopg
 import pytest
 from aiohttp.test_utils import TestClient
 
 from central.app import create_central_app
 from tests.district_helpers import (
     SUPERVISOR,
+    TZ,
     batch,
     called,
+    case_accepted,
     district,
     hall_auth,
     issued,
@@ -69,3 +73,29 @@ async def test_events_past_a_gap_count_once_the_gap_is_filled(centre: TestClient
     assert await deliver(centre, "HZ", issued(2, "A002"), issued(3, "A003")) == 4
     hz = (await figures(centre))["HZ"]
     assert (hz["tickets_today"], hz["open_windows"], hz["waiting_total"]) == (3, 1, 3)
+
+
+async def test_cases_today_count_only_todays_acceptances(centre: TestClient) -> None:
+    yesterday = dt.datetime.now(TZ) - dt.timedelta(days=1)
+    await deliver(centre, "HZ", case_accepted(1, "HZ-001", yesterday), case_accepted(2, "HZ-002"))
+    assert (await figures(centre))["HZ"]["cases_today"] == 1
+
+
+async def test_longest_wait_is_the_oldest_waiting_ticket(centre: TestClient) -> None:
+    long_ago = dt.datetime.now(TZ) - dt.timedelta(minutes=20)
+    old = issued(1, "A001")
+    old["ticket"]["issued_at"] = long_ago.isoformat()
+    await deliver(centre, "HZ", old, issued(2, "B001"))
+    hz = (await figures(centre))["HZ"]
+    assert 20 * 60 <= hz["longest_wait_s"] < 21 * 60
+    assert [w["longest_wait_s"] < 60 for w in hz["waiting"]] == [False, True]
+
+
+async def test_hall_silent_past_the_offline_limit_shows_offline(
+    centre: TestClient, pg_dsn: str
+) -> None:
+    await deliver(centre, "HZ", issued(1, "A001"))
+    assert (await figures(centre))["HZ"]["online"] is True
+    with psycopg.connect(pg_dsn) as conn:  # as if its last contact were two minutes ago
+        conn.execute("UPDATE halls SET last_contact_at = now() - interval '2 minutes'")
+    assert (await figures(centre))["HZ"]["online"] is False
