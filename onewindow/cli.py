@@ -21,6 +21,7 @@ PARTS = [
     ("display.cli", "terminal hall screen"),
     ("queue_server.reports.cli", "reports"),
     ("onewindow.simulator.cli", "hall simulator"),
+    ("central.cli", "district centre"),
 ]
 
 

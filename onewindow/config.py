@@ -126,6 +126,20 @@ class CasesConfig:
 
 
 @dataclass(frozen=True)
+class UplinkConfig:
+    """Where the hall ships its event log: the district centre (`[uplink]`)."""
+
+    url: str
+    hall: str
+    token: str
+    batch: int = 1000  # events per delivery
+    interval_s: float = 0.5  # how often to look for new events when caught up
+    heartbeat_s: float = 10.0  # an empty delivery when idle, so the centre sees the hall
+    retry_max_s: float = 30.0  # the longest back-off after a failed delivery
+    timeout_s: float = 10.0
+
+
+@dataclass(frozen=True)
 class Config:
     server: ServerConfig
     hall: HallConfig
@@ -141,6 +155,7 @@ class Config:
     holidays: tuple[dt.date, ...] = ()
     workdays: tuple[dt.date, ...] = ()
     base_dir: Path = Path(".")
+    uplink: UplinkConfig | None = None
 
     def service(self, code: str) -> ServiceConfig | None:
         return next((s for s in self.services if s.code == code), None)
@@ -260,6 +275,33 @@ def _printer(t: Table) -> PrinterConfig:
     return cfg
 
 
+def _uplink(t: Table) -> UplinkConfig | None:
+    if not t.data:
+        return None
+    url = t.get("url", str).rstrip("/")
+    if not url.startswith(("http://", "https://")):
+        raise ConfigError(t.key("url"), url, "应为 http(s):// 地址 must be an http(s) URL")
+    hall = t.get("hall", str)
+    if not re.match(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$", hall):
+        raise ConfigError(t.key("hall"), hall, "应为字母数字（最多 32 个）letters and digits")
+    token = t.get("token", str)
+    if len(token) < 16:
+        raise ConfigError(t.key("token"), "***", "令牌至少 16 个字符 must be 16+ characters")
+    batch = t.positive("batch", int, 1000)
+    if batch > 5000:  # the centre takes at most 5,000 events a delivery
+        raise ConfigError(t.key("batch"), batch, "应为 1–5000 must be 1–5000")
+    return UplinkConfig(
+        url=url,
+        hall=hall,
+        token=token,
+        batch=batch,
+        interval_s=t.positive("interval_s", float, 0.5),
+        heartbeat_s=t.positive("heartbeat_s", float, 10.0),
+        retry_max_s=t.positive("retry_max_s", float, 30.0),
+        timeout_s=t.positive("timeout_s", float, 10.0),
+    )
+
+
 def _unique(items: list[T], key: Callable[[T], object], path: str, what: str) -> None:
     seen: set[object] = set()
     for i, item in enumerate(items):
@@ -322,6 +364,7 @@ def parse_config(data: Mapping[str, Any], base_dir: Path = Path(".")) -> Config:
         holidays=holidays.dates("dates"),
         workdays=holidays.dates("workdays"),
         base_dir=base_dir,
+        uplink=_uplink(root.sub("uplink")),
     )
 
 

@@ -20,10 +20,12 @@ from queue_server import (
     api_ratings,
     api_reports,
     api_tickets,
+    api_uplink,
     api_windows,
     pages_display,
     pages_intake,
     pages_ticket,
+    uplink,
 )
 from queue_server.cases import CaseRules
 from queue_server.errors import error_middleware
@@ -50,6 +52,7 @@ ROUTE_TABLES: list[Routes] = [
     pages_display.routes,
     pages_ticket.routes,
     pages_intake.routes,
+    api_uplink.routes,
 ]
 STATIC = Path(__file__).with_name("static")
 
@@ -77,6 +80,8 @@ def create_app(
     app.router.add_static("/static/", STATIC, append_version=True)
     app[OPENAPI] = _openapi(config)
     app.cleanup_ctx.append(_run_hall)
+    if config.uplink is not None:
+        uplink.install(app, config.uplink, storage, config.hall.tz)
     app.on_shutdown.append(_close_streams)
     app.on_response_prepare.append(_edge_headers)
     return app

@@ -122,11 +122,21 @@ def _m4_idempotency_per_day(db: sqlite_utils.Database) -> None:
     )
 
 
+def _m5_uplink(db: sqlite_utils.Database) -> None:
+    """How far the district centre has acknowledged the event log: one row, kept durably so
+    that a restart of the hall resends only what the centre does not hold."""
+    db.execute(
+        "CREATE TABLE uplink (id INTEGER PRIMARY KEY CHECK (id = 1), "
+        "acked_seq INTEGER NOT NULL, last_success_at REAL)"
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _m1_queue,
     _m2_intake,
     _m3_report_indexes,
     _m4_idempotency_per_day,
+    _m5_uplink,
 ]
 
 

@@ -431,3 +431,32 @@ def recent_events(conn: sqlite3.Connection, types: Sequence[str], limit: int) ->
         (*types, limit),
     )
     return [r[0] for r in reversed(rows.fetchall())]
+
+
+# --- the district uplink ---------------------------------------------------------------
+
+
+def events_for_uplink(conn: sqlite3.Connection, after: int, limit: int) -> tuple[list[str], int]:
+    """The bodies of up to `limit` events after seq `after`, and the log's last seq."""
+    rows = conn.execute(
+        "SELECT body FROM events WHERE seq > ? ORDER BY seq LIMIT ?", (after, limit)
+    ).fetchall()
+    return [r[0] for r in rows], last_seq(conn)
+
+
+def uplink_position(conn: sqlite3.Connection) -> tuple[int, float | None]:
+    """The seq the centre last acknowledged (0 before the first delivery), and when."""
+    row = conn.execute("SELECT acked_seq, last_success_at FROM uplink WHERE id = 1").fetchone()
+    return (int(row[0]), row[1]) if row else (0, None)
+
+
+def record_uplink_ack(acked: int, at: float) -> Callable[[sqlite3.Connection], None]:
+    def op(conn: sqlite3.Connection) -> None:
+        conn.execute(
+            "INSERT INTO uplink (id, acked_seq, last_success_at) VALUES (1, ?, ?) "
+            "ON CONFLICT(id) DO UPDATE SET acked_seq = excluded.acked_seq, "
+            "last_success_at = excluded.last_success_at",
+            (acked, at),
+        )
+
+    return op

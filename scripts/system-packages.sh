@@ -1,11 +1,14 @@
 #!/bin/sh
-# Installs the Debian packages the browser tests need (and, with `bench`, the load
-# generator wrk), when they are missing. Needs root (as on the hall's install machine
-# and in CI); otherwise it says what to run.
+# Installs the Debian packages the browser tests and the district centre's tests need
+# (Chromium, PostgreSQL; with `bench`, also the load generator wrk), when they are
+# missing. Needs root (as on the hall's install machine and in CI); otherwise it says
+# what to run.
 set -e
 missing=""
 command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
 [ -d /usr/share/fonts/opentype/noto ] || missing="$missing fonts-noto-cjk"
+# The tests start a throwaway cluster from these binaries when no server answers.
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$missing postgresql"
 if [ "${1:-}" = bench ]; then
     command -v wrk >/dev/null 2>&1 || missing="$missing wrk"
 fi

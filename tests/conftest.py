@@ -29,3 +29,45 @@ def hall_server(db_path: Path) -> Iterator[HallServer]:
     server.start()
     yield server
     server.stop()
+
+
+# --- PostgreSQL for the district centre (see tests/pg.py for where the server comes from)
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[str]:
+    from tests import pg
+
+    with pg.server() as dsn:
+        yield dsn
+
+
+@pytest.fixture(scope="session")
+def pg_template(pg_server: str) -> Iterator[str]:
+    """A database with the centre's migrations applied, copied for each test."""
+    import asyncio
+
+    import psycopg
+
+    from central.migrations import migrate
+    from tests import pg
+
+    name = pg.create_database(pg_server)
+
+    async def run() -> None:
+        async with await psycopg.AsyncConnection.connect(pg.with_database(pg_server, name)) as c:
+            await migrate(c)
+
+    asyncio.run(run())
+    yield name
+    pg.drop_database(pg_server, name)
+
+
+@pytest.fixture
+def pg_dsn(pg_server: str, pg_template: str) -> Iterator[str]:
+    """A fresh, migrated database of this test's own."""
+    from tests import pg
+
+    name = pg.create_database(pg_server, template=pg_template)
+    yield pg.with_database(pg_server, name)
+    pg.drop_database(pg_server, name)

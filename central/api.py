@@ -1,0 +1,76 @@
+"""The centre's routes: a hall's uplink writes its stream, viewers read the figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from aiohttp import web
+
+from central import figures, store
+from central.keys import DISTRICT, OPENAPI, POOL
+from central.routing import HALLS, VIEWERS, CentralRoutes
+from onewindow.protocol import district as pd
+from queue_server.errors import ApiError
+from queue_server.routing import Call, answer
+
+routes = CentralRoutes()
+
+
+def _check_order(batch: pd.EventBatch) -> None:
+    previous = 0
+    for event in batch.events:
+        if event.seq <= previous:
+            raise ApiError(422, "batch_out_of_order", seq=event.seq)
+        previous = event.seq
+
+
+@routes.add(
+    "POST", "/api/halls/{code}/events", summary="A hall's uplink delivers events in seq order",
+    tag="uplink", body=pd.EventBatch, answers={200: pd.AckView}, allow=HALLS, errors=(503,),
+)  # fmt: skip
+async def ingest(request: web.Request, call: Call) -> web.Response:
+    code = request.match_info["code"]
+    assert call.principal is not None
+    if call.principal.name != code:
+        raise ApiError(403, "wrong_hall", hall=code)
+    batch: pd.EventBatch = call.body
+    _check_order(batch)
+    tz = request.app[DISTRICT].centre.tz
+    acked = await store.ingest(request.app[POOL], code, batch, tz)
+    return answer(pd.AckView(acked=acked))
+
+
+@routes.add(
+    "GET", "/api/halls", summary="Every hall with its live figures", tag="district",
+    answers={200: pd.HallList}, allow=VIEWERS, errors=(503,),
+)  # fmt: skip
+async def halls(request: web.Request, call: Call) -> web.Response:
+    config = request.app[DISTRICT]
+    now = dt.datetime.now(config.centre.tz)
+    codes = [h.code for h in config.halls]
+    found = await figures.hall_figures(request.app[POOL], config, now, codes)
+    return answer(pd.HallList(at=now, halls=found))
+
+
+@routes.add(
+    "GET", "/api/halls/{code}", summary="One hall's figures and its windows", tag="district",
+    answers={200: pd.HallDetail}, allow=VIEWERS, errors=(404, 503),
+)  # fmt: skip
+async def hall(request: web.Request, call: Call) -> web.Response:
+    config = request.app[DISTRICT]
+    code = request.match_info["code"]
+    if config.hall(code) is None:
+        raise ApiError(404, "unknown_hall", hall=code)
+    now = dt.datetime.now(config.centre.tz)
+    pool = request.app[POOL]
+    (found,) = await figures.hall_figures(pool, config, now, [code])
+    windows = await figures.hall_windows(pool, code)
+    return answer(pd.HallDetail(at=now, hall=found, windows=windows))
+
+
+@routes.add(
+    "GET", "/api/openapi.json", summary="This document", tag="district", answers={200: None},
+    allow=None,
+)  # fmt: skip
+async def openapi(request: web.Request, call: Call) -> web.Response:
+    return web.json_response(request.app[OPENAPI])

@@ -1,0 +1,46 @@
+"""`onewindow central serve --config district.toml`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+DEFAULT_CONFIG = "district.toml"
+
+
+def add_commands(sub: Any) -> None:
+    central = sub.add_parser("central", help="区级数据中心 the district centre")
+    actions = central.add_subparsers(dest="action", required=True, metavar="ACTION")
+    serve = actions.add_parser("serve", help="运行数据中心 run the district centre")
+    serve.add_argument("--config", default=DEFAULT_CONFIG, help="district.toml 路径 path")
+    serve.add_argument("--host", help="监听地址 (overrides [centre].host)")
+    serve.add_argument("--port", type=int, help="端口 (overrides [centre].port)")
+    serve.set_defaults(run=run_serve)
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    import logging
+
+    from aiohttp import web
+
+    from central.app import create_central_app
+    from central.config import load_district
+    from onewindow.config_table import ConfigError
+
+    try:
+        config = load_district(args.config)
+    except ConfigError as e:
+        print(str(e), file=sys.stderr)
+        return 2
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
+    host = args.host or config.centre.host
+    port = args.port if args.port is not None else config.centre.port
+    web.run_app(
+        create_central_app(config), host=host, port=port,
+        print=lambda _: print(f"区级数据中心 district centre on http://{host}:{port}", flush=True),
+    )  # fmt: skip
+    return 0
