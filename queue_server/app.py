@@ -137,6 +137,7 @@ async def _run_hall(app: web.Application) -> AsyncIterator[None]:
     with contextlib.suppress(asyncio.CancelledError):
         await ticker
     await hub.close_all()
+    sessions.close()
     service.storage.close()
 
 
