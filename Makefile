@@ -21,7 +21,7 @@ system-packages:
 	@sh scripts/system-packages.sh
 
 demo: setup
-	@$(BIN)/python -m onewindow.cli demo --config $(CONFIG) --port $(PORT) $(DEMO_ARGS)
+	@$(BIN)/python -m onewindow_cli.cli demo --config $(CONFIG) --port $(PORT) $(DEMO_ARGS)
 
 test: setup system-packages
 	$(BIN)/python -m pytest -q

@@ -26,7 +26,7 @@ async def client(aiohttp_client: Any, config: Config, db_path: Path) -> TestClie
 
 def staff_cli(db_path: Path, *args: str) -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    cmd = [sys.executable, "-m", "onewindow.cli", "staff", "--db", str(db_path), *args]
+    cmd = [sys.executable, "-m", "onewindow_cli.cli", "staff", "--db", str(db_path), *args]
     subprocess.run(cmd, check=True, env=env, cwd=ROOT, capture_output=True)
 
 

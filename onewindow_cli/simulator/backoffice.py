@@ -12,11 +12,11 @@ import datetime as dt
 
 from onewindow import i18n
 from onewindow import protocol as p
-from onewindow.simulator import model
-from onewindow.simulator.engine import Actor
-from onewindow.simulator.model import draw
-from onewindow.simulator.records import CaseRecord, RatingRecord
-from onewindow.simulator.world import Visit, World
+from onewindow_cli.simulator import model
+from onewindow_cli.simulator.engine import Actor
+from onewindow_cli.simulator.model import draw
+from onewindow_cli.simulator.records import CaseRecord, RatingRecord
+from onewindow_cli.simulator.world import Visit, World
 
 OFFICE_OPENS = dt.time(9, 0)
 OFFICE_CLOSES = dt.time(17, 30)

@@ -15,8 +15,8 @@ from typing import Any
 
 from onewindow import i18n
 from onewindow.config import Config
-from onewindow.simulator import truth as records
-from onewindow.simulator.progress import Progress
+from onewindow_cli.simulator import truth as records
+from onewindow_cli.simulator.progress import Progress
 from onewindow.workdays import WorkCalendar
 
 Say = Callable[..., None]
@@ -32,7 +32,7 @@ def _loop_run(coro: Any) -> Any:
 
 
 def run_simulation(opts: Any, progress: Progress) -> records.Truth:
-    from onewindow.simulator.run import Simulation
+    from onewindow_cli.simulator.run import Simulation
 
     async def main() -> records.Truth:
         # SIGTERM stops a run like Ctrl+C: the windows are signed out, not left open.
@@ -77,8 +77,8 @@ def summary(truth: records.Truth, seconds: float, language: str) -> list[str]:
 def simulate_and_report(
     args: argparse.Namespace, config: Config, make_options: Callable[..., Any], say: Say
 ) -> int:
-    from onewindow.simulator.ownserver import OwnServer, ServerFailed, last_day
-    from onewindow.simulator.run import SimulationError
+    from onewindow_cli.simulator.ownserver import OwnServer, ServerFailed, last_day
+    from onewindow_cli.simulator.run import SimulationError
 
     progress = Progress(args.lang, quiet=args.quiet)
     own = None

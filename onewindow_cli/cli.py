@@ -15,12 +15,12 @@ from collections.abc import Sequence
 # (module, description) of every part that adds subcommands.
 PARTS = [
     ("queue_server.cli", "server and staff"),
-    ("onewindow.demo", "the sample hall"),
+    ("onewindow_cli.demo", "the sample hall"),
     ("intake_tui.cli", "clerk terminal"),
     ("ticket_printer.cli", "ticket kiosk and printing"),
     ("display.cli", "terminal hall screen"),
     ("queue_server.reports.cli", "reports"),
-    ("onewindow.simulator.cli", "hall simulator"),
+    ("onewindow_cli.simulator.cli", "hall simulator"),
     ("central.cli", "district centre"),
 ]
 

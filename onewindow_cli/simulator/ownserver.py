@@ -22,7 +22,7 @@ from functools import partial
 from pathlib import Path
 
 from onewindow.config import Config, load_config
-from onewindow.simulator import hallconfig, layout
+from onewindow_cli.simulator import hallconfig, layout
 
 ROLES = {"guide": "guide"}  # a window's role -> the staff role that sits there; else clerk
 
@@ -106,7 +106,7 @@ class OwnServer:
             [
                 sys.executable,
                 "-m",
-                "onewindow.cli",
+                "onewindow_cli.cli",
                 "serve",
                 "--config",
                 str(self.config_path),

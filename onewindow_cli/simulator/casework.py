@@ -15,14 +15,14 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from onewindow import protocol as p
-from onewindow.simulator import backoffice, model, visitors
-from onewindow.simulator.engine import Actor
-from onewindow.simulator.model import KIOSK_CLOSES, draw
-from onewindow.simulator.records import CaseRecord, TicketRecord
-from onewindow.simulator.world import Visit, World
+from onewindow_cli.simulator import backoffice, model, visitors
+from onewindow_cli.simulator.engine import Actor
+from onewindow_cli.simulator.model import KIOSK_CLOSES, draw
+from onewindow_cli.simulator.records import CaseRecord, TicketRecord
+from onewindow_cli.simulator.world import Visit, World
 
 if TYPE_CHECKING:
-    from onewindow.simulator.desk import DeskActor
+    from onewindow_cli.simulator.desk import DeskActor
 
 
 async def serve(world: World, desk: DeskActor, rec: TicketRecord, visit: Visit, t: int) -> None:

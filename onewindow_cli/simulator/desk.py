@@ -10,12 +10,12 @@ import datetime as dt
 
 from onewindow import i18n
 from onewindow import protocol as p
-from onewindow.simulator import casework, model, visitors
-from onewindow.simulator.engine import Actor, Step
-from onewindow.simulator.layout import Desk
-from onewindow.simulator.model import draw
-from onewindow.simulator.records import TicketRecord
-from onewindow.simulator.world import Visit, World
+from onewindow_cli.simulator import casework, model, visitors
+from onewindow_cli.simulator.engine import Actor, Step
+from onewindow_cli.simulator.layout import Desk
+from onewindow_cli.simulator.model import draw
+from onewindow_cli.simulator.records import TicketRecord
+from onewindow_cli.simulator.world import Visit, World
 
 LUNCH_STARTS = (dt.time(11, 45), dt.time(12, 30))  # two shifts: the hall never closes at noon
 LUNCH_S = 40 * 60

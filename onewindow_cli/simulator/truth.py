@@ -13,8 +13,8 @@ from typing import Any
 
 import msgspec
 
-from onewindow.simulator.figures import Figures
-from onewindow.simulator.records import CaseRecord, RatingRecord, TicketRecord
+from onewindow_cli.simulator.figures import Figures
+from onewindow_cli.simulator.records import CaseRecord, RatingRecord, TicketRecord
 
 
 class Truth(msgspec.Struct, kw_only=True):

@@ -41,7 +41,7 @@ class _Bad(Exception):
 
 
 def _options(args: argparse.Namespace, config: Any, server: str, config_path: str) -> Any:
-    from onewindow.simulator.run import Options
+    from onewindow_cli.simulator.run import Options
 
     skip = tuple(int(x) for x in args.skip.replace(" ", "").split(",") if x)
     start = dt.date.fromisoformat(args.start) if args.start else None
@@ -106,12 +106,12 @@ def run_simulate(args: argparse.Namespace) -> int:
         print(str(e), file=sys.stderr)
         return 2
     if args.add_staff:
-        from onewindow.simulator.ownserver import add_staff
+        from onewindow_cli.simulator.ownserver import add_staff
 
         db = Path(args.db) if args.db else config.resolve(config.server.db)
         count = add_staff(config, db, args.pin, i18n.text("simulator.staff_name", args.lang))
         say("staff_added", count=count, db=db, pin=args.pin)
         return 0
-    from onewindow.simulator.session import simulate_and_report
+    from onewindow_cli.simulator.session import simulate_and_report
 
     return simulate_and_report(args, config, _options, say)

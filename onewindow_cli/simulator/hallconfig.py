@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from onewindow import i18n
-from onewindow.simulator.layout import WindowShape, extra_windows
+from onewindow_cli.simulator.layout import WindowShape, extra_windows
 
 
 def _value(v: Any) -> str:

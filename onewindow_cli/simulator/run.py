@@ -18,11 +18,11 @@ from dataclasses import dataclass
 from onewindow import protocol as p
 from onewindow.client import ApiFailure, HallClient, Unreachable
 from onewindow.config import Config
-from onewindow.simulator import backoffice, figures, layout, model, truth, visitors
-from onewindow.simulator.desk import DeskActor
-from onewindow.simulator.engine import Actor, Engine
-from onewindow.simulator.progress import Progress
-from onewindow.simulator.world import Clients, Visit, World
+from onewindow_cli.simulator import backoffice, figures, layout, model, truth, visitors
+from onewindow_cli.simulator.desk import DeskActor
+from onewindow_cli.simulator.engine import Actor, Engine
+from onewindow_cli.simulator.progress import Progress
+from onewindow_cli.simulator.world import Clients, Visit, World
 
 DAY_BEGINS = dt.time(8, 0)
 LEFT_OPEN = ("waiting", "called", "serving")

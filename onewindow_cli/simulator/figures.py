@@ -25,7 +25,7 @@ from typing import Any
 import msgspec
 
 from onewindow import protocol as p
-from onewindow.simulator.records import CaseRecord, RatingRecord, TicketRecord
+from onewindow_cli.simulator.records import CaseRecord, RatingRecord, TicketRecord
 
 # Which parts each grouping has: (tickets, cases, ratings).
 PARTS = {

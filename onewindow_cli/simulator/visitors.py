@@ -12,15 +12,15 @@ from typing import TYPE_CHECKING
 
 from onewindow import protocol as p
 from onewindow.client import HallClient
-from onewindow.simulator import model
-from onewindow.simulator.engine import Actor
-from onewindow.simulator.layout import line_of
-from onewindow.simulator.model import draw
-from onewindow.simulator.records import CaseRecord, RatingRecord, TicketRecord
-from onewindow.simulator.world import Visit, World
+from onewindow_cli.simulator import model
+from onewindow_cli.simulator.engine import Actor
+from onewindow_cli.simulator.layout import line_of
+from onewindow_cli.simulator.model import draw
+from onewindow_cli.simulator.records import CaseRecord, RatingRecord, TicketRecord
+from onewindow_cli.simulator.world import Visit, World
 
 if TYPE_CHECKING:
-    from onewindow.simulator.desk import DeskActor
+    from onewindow_cli.simulator.desk import DeskActor
 
 
 def arrival_keys(visit: Visit, service: str) -> set[str]:
@@ -183,7 +183,7 @@ async def rate(
     world.ratings.append(rating)
     world.check_time(f"rating {rec.number}", view.at, t)
     if score <= 2:
-        from onewindow.simulator import backoffice
+        from onewindow_cli.simulator import backoffice
 
         backoffice.plan_follow_up(world, rating, t)
 

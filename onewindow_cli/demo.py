@@ -117,7 +117,7 @@ def run_demo(args: argparse.Namespace) -> int:
     _seed_staff(config)
     simulator: subprocess.Popen[bytes] | None = None
     server = subprocess.Popen(
-        [sys.executable, "-m", "onewindow.cli", "serve", "--config", args.config,
+        [sys.executable, "-m", "onewindow_cli.cli", "serve", "--config", args.config,
          "--port", str(port)],
     )  # fmt: skip
     try:
@@ -130,7 +130,7 @@ def run_demo(args: argparse.Namespace) -> int:
         interactive = sys.stdin.isatty() and sys.stdout.isatty()
         if interactive and not args.no_kiosk:
             input("\n按回车键打开取号机 press Enter to open the ticket kiosk here… ")
-            kiosk = [sys.executable, "-m", "onewindow.cli", "kiosk", "--server", url,
+            kiosk = [sys.executable, "-m", "onewindow_cli.cli", "kiosk", "--server", url,
                      "--token", _kiosk_token(config), "--config", args.config]  # fmt: skip
             subprocess.run(kiosk, check=False)
         else:
@@ -149,12 +149,12 @@ def run_demo(args: argparse.Namespace) -> int:
 
 def _start_simulator(config_path: str, config: Any, url: str) -> subprocess.Popen[bytes]:
     """Visitors and clerks in real time at every window but 1, 4 and 5 (yours)."""
-    from onewindow.simulator.ownserver import add_staff
+    from onewindow_cli.simulator.ownserver import add_staff
 
     add_staff(config, config.resolve(config.server.db), DEMO_PIN, "模拟工作人员")
     log = config.resolve("var/simulator.log")
     return subprocess.Popen(
-        [sys.executable, "-m", "onewindow.cli", "simulate", "--config", config_path,
+        [sys.executable, "-m", "onewindow_cli.cli", "simulate", "--config", config_path,
          "--server", url, "--live", "--speed", "10", "--visitors", "600", "--skip", "1,4,5"],
         stdout=log.open("w"), stderr=subprocess.STDOUT,
     )  # fmt: skip
