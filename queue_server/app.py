@@ -27,12 +27,12 @@ from queue_server import (
     pages_ticket,
     uplink,
 )
-from queue_server.cases import CaseRules
 from queue_server.errors import error_middleware
 from queue_server.intake import Intake
 from queue_server.keys import CONFIG, HUB, INTAKE, OPENAPI, RATINGS, SERVICE, SESSIONS
 from queue_server.ratings import Ratings
 from queue_server.routing import Routes
+from queue_server.rules.cases import CaseRules
 from queue_server.service import Clock, HallService
 from queue_server.sessions import Sessions
 from queue_server.storage import Storage, StorageError

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from queue_server.cases import Case
+from queue_server.rules.cases import Case
 from queue_server.storage import moment, seconds
 
 CASE_COLUMNS = [

@@ -18,9 +18,9 @@ from queue_server import case_store as store
 from queue_server import rules as r
 from queue_server.attempts import AttemptLimit
 from queue_server.auth import Principal
-from queue_server.cases import Case, CaseEvent, CaseRules, checked_materials, phone_matches
 from queue_server.errors import ApiError
 from queue_server.intake_input import checked_applicant, refuse_control_characters
+from queue_server.rules.cases import Case, CaseEvent, CaseRules, checked_materials, phone_matches
 from queue_server.service import HallService
 
 _CASE_EVENTS: dict[str, type[p.CaseEventBase]] = {

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from onewindow.config import load_config
-from onewindow_cli.simulator.ownserver import add_staff
 from onewindow.workdays import WorkCalendar
+from onewindow_cli.simulator.ownserver import add_staff
 from tests.hallserver import ROOT, SAMPLE_CONFIG, HallServer, onewindow
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from queue_server.queue_state import TicketKind
+from queue_server.rules.state import TicketKind
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 
-from queue_server.queue_state import (
+from queue_server.rules.state import (
     RANK,
     RANKS,
     Rank,

@@ -28,8 +28,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from queue_server.commands import *  # noqa: F403 (the rules core is one import for its callers)
-from queue_server.commands import (
+from queue_server.rules.commands import *  # noqa: F403 (the rules core is one import for its callers)
+from queue_server.rules.commands import (
     CallNext,
     CallTicket,
     CancelTicket,
@@ -48,9 +48,8 @@ from queue_server.commands import (
     Start,
     Transfer,
 )
-from queue_server.lines import WaitingLines
-from queue_server.queue_events import *  # noqa: F403
-from queue_server.queue_events import (
+from queue_server.rules.events import *  # noqa: F403
+from queue_server.rules.events import (
     Event,
     QueueChanged,
     TicketCalled,
@@ -68,8 +67,9 @@ from queue_server.queue_events import (
     WindowPaused,
     WindowResumed,
 )
-from queue_server.queue_state import *  # noqa: F403
-from queue_server.queue_state import (
+from queue_server.rules.lines import WaitingLines
+from queue_server.rules.state import *  # noqa: F403
+from queue_server.rules.state import (
     IN_HAND,
     OPEN_STATES,
     BadCommand,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from queue_server.queue_state import Ticket, Window
+from queue_server.rules.state import Ticket, Window
 
 
 @dataclass(frozen=True)
