@@ -15,9 +15,9 @@ from typing import Any
 
 from onewindow import i18n
 from onewindow.config import Config
+from onewindow.workdays import WorkCalendar
 from onewindow_cli.simulator import truth as records
 from onewindow_cli.simulator.progress import Progress
-from onewindow.workdays import WorkCalendar
 
 Say = Callable[..., None]
 

@@ -11,11 +11,11 @@ from typing import TypeVar
 from onewindow import protocol as p
 from onewindow.client import ApiFailure, HallClient
 from onewindow.config import Config
+from onewindow.workdays import WorkCalendar
 from onewindow_cli.simulator.engine import Actor, Engine, Step
 from onewindow_cli.simulator.layout import Desk, line_of
 from onewindow_cli.simulator.model import ServiceMix, Visitor
 from onewindow_cli.simulator.records import CaseRecord, RatingRecord, TicketRecord
-from onewindow.workdays import WorkCalendar
 
 T = TypeVar("T")
 
