@@ -10,8 +10,8 @@ from central import figures, store
 from central.keys import DISTRICT, OPENAPI, POOL
 from central.routing import HALLS, VIEWERS, CentralRoutes
 from onewindow.protocol import district as pd
-from queue_server.errors import ApiError
-from queue_server.routing import Call, answer
+from queue_server.http.errors import ApiError
+from queue_server.http.routing import Call, answer
 
 routes = CentralRoutes()
 

@@ -40,7 +40,7 @@ def add_commands(sub: Any) -> None:
 
 def _seed_staff(config: Any) -> None:
     from queue_server import auth
-    from queue_server.storage import Storage
+    from queue_server.store.storage import Storage
 
     storage = Storage(config.resolve(config.server.db), config.server.synchronous)
     storage.open()

@@ -56,7 +56,7 @@ def run_serve(args: argparse.Namespace) -> int:
 
     from aiohttp import web
 
-    from queue_server.app import create_app
+    from queue_server.http.app import create_app
 
     config = _config(args.config)
     host = args.host or config.server.host
@@ -128,7 +128,7 @@ def _pin(given: str | None) -> str:
 
 def run_staff(args: argparse.Namespace) -> int:
     from queue_server import auth
-    from queue_server.storage import Storage
+    from queue_server.store.storage import Storage
 
     config = _config(args.config)
     storage = Storage(args.db or config.resolve(config.server.db), config.server.synchronous)

@@ -14,14 +14,14 @@ import secrets
 from onewindow import protocol as p
 from onewindow.applicant_rules import mask_id, mask_name, mask_phone
 from onewindow.catalogue import Catalogue, CatalogueItem
-from queue_server import case_store as store
 from queue_server import rules as r
 from queue_server.attempts import AttemptLimit
 from queue_server.auth import Principal
-from queue_server.errors import ApiError
+from queue_server.http.errors import ApiError
 from queue_server.intake_input import checked_applicant, refuse_control_characters
 from queue_server.rules.cases import Case, CaseEvent, CaseRules, checked_materials, phone_matches
 from queue_server.service import HallService
+from queue_server.store import cases as store
 
 _CASE_EVENTS: dict[str, type[p.CaseEventBase]] = {
     "accepted": p.CaseAccepted,

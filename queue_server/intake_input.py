@@ -12,7 +12,7 @@ import datetime as dt
 
 from onewindow import protocol as p
 from onewindow.applicant_rules import ApplicantProblem, checked, has_control_character
-from queue_server.errors import ApiError
+from queue_server.http.errors import ApiError
 
 
 def checked_applicant(applicant: p.Applicant, today: dt.date) -> p.Applicant:

@@ -11,13 +11,13 @@ import asyncio
 import re
 
 from onewindow import protocol as p
-from queue_server import case_store as store
 from queue_server import rules as r
 from queue_server.auth import Principal
-from queue_server.case_store import Rating
-from queue_server.errors import ApiError
+from queue_server.http.errors import ApiError
 from queue_server.intake_input import refuse_control_characters
 from queue_server.service import HallService
+from queue_server.store import cases as store
+from queue_server.store.cases import Rating
 
 # A ticket number (A012, T005, AB1000): what a rating must not be named by.
 _NUMBER = re.compile(r"^[A-Za-z]{1,3}[0-9]{1,6}$")

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from aiohttp import web
 
 from queue_server import auth
-from queue_server.errors import ApiError
+from queue_server.http.errors import ApiError
 from queue_server.rules import CloseWindow, OpenWindow
 from queue_server.service import HallService
-from queue_server.storage import connect
+from queue_server.store.storage import connect
 
 _DUMMY_SALT = b"onewindow-dummy!"
 

@@ -40,7 +40,7 @@ def simulated_staff(config: Config) -> list[tuple[str, str]]:
 
 def add_staff(config: Config, db: Path, pin: str, name: str) -> int:
     """Write the simulated staff into `db`; returns how many."""
-    from queue_server.storage import Storage
+    from queue_server.store.storage import Storage
 
     storage = Storage(db, config.server.synchronous)
     storage.open()

@@ -18,9 +18,9 @@ from functools import cache
 from aiohttp import web
 
 from onewindow import i18n
-from queue_server.keys import SERVICE, SESSIONS
-from queue_server.pages import PageAssets, inline_json
-from queue_server.routing import Call, Routes, ascii_number
+from queue_server.http.keys import SERVICE, SESSIONS
+from queue_server.http.pages import PageAssets, inline_json
+from queue_server.http.routing import Call, Routes, ascii_number
 
 routes = Routes()
 PAGES = PageAssets("display", versioned="*")

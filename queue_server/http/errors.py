@@ -11,7 +11,7 @@ from aiohttp import web
 from onewindow import i18n
 from onewindow import protocol as p
 from queue_server import rules
-from queue_server.storage import StorageError
+from queue_server.store.storage import StorageError
 
 log = logging.getLogger(__name__)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]

@@ -28,11 +28,11 @@ from onewindow import i18n
 from onewindow import protocol as p
 from onewindow.config import WindowConfig
 from queue_server import rules
-from queue_server.errors import ApiError
-from queue_server.keys import INTAKE, SERVICE, SESSIONS
-from queue_server.pages import PRIVATE, PageAssets, html_response, inline_json, page_language
-from queue_server.routing import Call, Routes, ascii_number
-from queue_server.storage import StorageError
+from queue_server.http.errors import ApiError
+from queue_server.http.keys import INTAKE, SERVICE, SESSIONS
+from queue_server.http.pages import PRIVATE, PageAssets, html_response, inline_json, page_language
+from queue_server.http.routing import Call, Routes, ascii_number
+from queue_server.store.storage import StorageError
 
 routes = Routes()
 ASSETS = PageAssets("intake")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from onewindow.protocol import district as pd
-from queue_server.routing import SUPERVISORS, Call, Routes, answer
+from queue_server.http.routing import SUPERVISORS, Call, Routes, answer
 from queue_server.uplink import UPLINK
 
 routes = Routes()

@@ -24,10 +24,10 @@ from aiohttp import web
 
 from onewindow import i18n
 from onewindow.protocol import TicketView
-from queue_server.keys import SERVICE
-from queue_server.pages import PRIVATE, PageAssets, html_response, inline_json
-from queue_server.routing import Call, Routes
-from queue_server.views import live_ticket_view
+from queue_server.http.keys import SERVICE
+from queue_server.http.pages import PRIVATE, PageAssets, html_response, inline_json
+from queue_server.http.routing import Call, Routes
+from queue_server.http.views import live_ticket_view
 
 routes = Routes()
 ASSETS = PageAssets("ticket")

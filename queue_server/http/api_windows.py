@@ -6,10 +6,10 @@ from aiohttp import web
 
 from onewindow import protocol as p
 from queue_server import rules as r
-from queue_server.errors import ApiError
-from queue_server.keys import SERVICE
-from queue_server.routing import STAFF, Call, Routes, answer
-from queue_server.views import live_ticket_view, window_view
+from queue_server.http.errors import ApiError
+from queue_server.http.keys import SERVICE
+from queue_server.http.routing import STAFF, Call, Routes, answer
+from queue_server.http.views import live_ticket_view, window_view
 
 routes = Routes()
 

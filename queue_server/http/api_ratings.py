@@ -5,9 +5,9 @@ from __future__ import annotations
 from aiohttp import web
 
 from onewindow import protocol as p
-from queue_server.keys import RATINGS
+from queue_server.http.keys import RATINGS
+from queue_server.http.routing import SUPERVISORS, Call, Routes, answer
 from queue_server.ratings import rating_view
-from queue_server.routing import SUPERVISORS, Call, Routes, answer
 
 routes = Routes()
 

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from queue_server import migrations
 from queue_server.rules import Ticket, TicketKind, TicketState, Window, WindowState
+from queue_server.store import migrations
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

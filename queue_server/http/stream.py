@@ -17,8 +17,8 @@ import logging
 from aiohttp import WSCloseCode, WSMsgType, web
 
 from onewindow import protocol as p
-from queue_server import storage as db
 from queue_server.service import HallService
+from queue_server.store import storage as db
 
 log = logging.getLogger(__name__)
 BACKLOG_LIMIT = 5000

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from queue_server.rules.cases import Case
-from queue_server.storage import moment, seconds
+from queue_server.store.storage import moment, seconds
 
 CASE_COLUMNS = [
     "id",

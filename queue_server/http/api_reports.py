@@ -8,9 +8,9 @@ from aiohttp import web
 
 from onewindow import i18n
 from onewindow import protocol as p
-from queue_server.keys import CONFIG, INTAKE, SERVICE
+from queue_server.http.keys import CONFIG, INTAKE, SERVICE
+from queue_server.http.routing import SUPERVISORS, Call, Routes, answer
 from queue_server.reports import Period, PeriodError, parse_period
-from queue_server.routing import SUPERVISORS, Call, Routes, answer
 
 routes = Routes()
 

@@ -14,7 +14,8 @@ from onewindow.catalogue import Catalogue
 from onewindow.catalogue_file import load_catalogue
 from onewindow.config import Config
 from onewindow.workdays import WorkCalendar
-from queue_server import (
+from queue_server import uplink
+from queue_server.http import (
     api_cases,
     api_hall,
     api_ratings,
@@ -25,18 +26,17 @@ from queue_server import (
     pages_display,
     pages_intake,
     pages_ticket,
-    uplink,
 )
-from queue_server.errors import error_middleware
+from queue_server.http.errors import error_middleware
+from queue_server.http.keys import CONFIG, HUB, INTAKE, OPENAPI, RATINGS, SERVICE, SESSIONS
+from queue_server.http.routing import Routes
+from queue_server.http.stream import Hub
 from queue_server.intake import Intake
-from queue_server.keys import CONFIG, HUB, INTAKE, OPENAPI, RATINGS, SERVICE, SESSIONS
 from queue_server.ratings import Ratings
-from queue_server.routing import Routes
 from queue_server.rules.cases import CaseRules
 from queue_server.service import Clock, HallService
 from queue_server.sessions import Sessions
-from queue_server.storage import Storage, StorageError
-from queue_server.stream import Hub
+from queue_server.store.storage import Storage, StorageError
 
 log = logging.getLogger(__name__)
 MAX_BODY = 64 * 1024

@@ -8,11 +8,11 @@ from aiohttp import web
 
 if TYPE_CHECKING:
     from onewindow.config import Config
+    from queue_server.http.stream import Hub
     from queue_server.intake import Intake
     from queue_server.ratings import Ratings
     from queue_server.service import HallService
     from queue_server.sessions import Sessions
-    from queue_server.stream import Hub
 
 CONFIG: web.AppKey[Config] = web.AppKey("config")
 SERVICE: web.AppKey[HallService] = web.AppKey("service")

@@ -10,10 +10,10 @@ from aiohttp import web
 from onewindow import protocol as p
 from queue_server import rules as r
 from queue_server.auth import Principal
-from queue_server.errors import ApiError
-from queue_server.keys import INTAKE, SERVICE
-from queue_server.routing import STAFF, SUPERVISORS, Call, Handler, Routes, answer
-from queue_server.views import live_ticket_view, ticket_view
+from queue_server.http.errors import ApiError
+from queue_server.http.keys import INTAKE, SERVICE
+from queue_server.http.routing import STAFF, SUPERVISORS, Call, Handler, Routes, answer
+from queue_server.http.views import live_ticket_view, ticket_view
 
 routes = Routes()
 _KEY = re.compile(r"^[\x21-\x7e]{1,128}$")

@@ -17,8 +17,8 @@ from aiohttp import web
 
 from onewindow import protocol as p
 from queue_server.auth import Principal
-from queue_server.errors import ApiError
-from queue_server.keys import SESSIONS
+from queue_server.http.errors import ApiError
+from queue_server.http.keys import SESSIONS
 
 Handler = Callable[[web.Request, "Call"], Awaitable[web.StreamResponse]]
 ANYONE_SIGNED_IN = frozenset(

@@ -8,8 +8,8 @@ from aiohttp import web
 
 from onewindow import protocol as p
 from onewindow.catalogue import CatalogueItem
-from queue_server.keys import INTAKE, SESSIONS
-from queue_server.routing import ANYONE_SIGNED_IN, STAFF, Call, Handler, Routes, answer
+from queue_server.http.keys import INTAKE, SESSIONS
+from queue_server.http.routing import ANYONE_SIGNED_IN, STAFF, Call, Handler, Routes, answer
 
 routes = Routes()
 KIOSK_ALLOWANCE = 10  # a kiosk may make ten times an address's wrong progress queries
@@ -67,7 +67,7 @@ async def new_case(request: web.Request, call: Call) -> web.Response:
            "window": "a window number", "ticket": "a ticket number of today"},
 )  # fmt: skip
 async def list_cases(request: web.Request, call: Call) -> web.Response:
-    from queue_server import case_store as store
+    from queue_server.store import cases as store
 
     intake = request.app[INTAKE]
     q = request.query

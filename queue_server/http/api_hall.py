@@ -7,9 +7,9 @@ import datetime as dt
 from aiohttp import web
 
 from onewindow import protocol as p
-from queue_server.errors import ApiError
-from queue_server.keys import HUB, OPENAPI, SERVICE, SESSIONS
-from queue_server.routing import ANYONE_SIGNED_IN, STAFF, SUPERVISORS, Call, Routes, answer
+from queue_server.http.errors import ApiError
+from queue_server.http.keys import HUB, OPENAPI, SERVICE, SESSIONS
+from queue_server.http.routing import ANYONE_SIGNED_IN, STAFF, SUPERVISORS, Call, Routes, answer
 
 routes = Routes()
 
@@ -110,7 +110,7 @@ async def clock(request: web.Request, call: Call) -> web.Response:
     errors=(409,),
 )  # fmt: skip
 async def set_clock(request: web.Request, call: Call) -> web.Response:
-    from queue_server.app import tick_once
+    from queue_server.http.app import tick_once
 
     hall_clock = request.app[SERVICE].clock
     if not hall_clock.simulated:
