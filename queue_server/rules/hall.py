@@ -88,6 +88,37 @@ from queue_server.rules.state import (
 )
 
 
+@dataclass(frozen=True)
+class Move:
+    """What a command does to the ticket it acts on: from which states, into which one.
+
+    A ticket in none of `sources` refuses the command with `refusal`.
+    """
+
+    sources: frozenset[TicketState]
+    target: TicketState
+    refusal: str
+
+
+_S = TicketState
+
+# The tickets' transition table: every command that moves a ticket, one row each.
+# (Issuing makes a ticket WAITING; CallNext takes the first WAITING ticket it may call.)
+TICKET_MOVES: dict[type[Any], Move] = {
+    CallTicket: Move(frozenset({_S.WAITING, _S.NO_SHOW}), _S.CALLED, "ticket_not_waiting"),
+    Recall: Move(frozenset({_S.CALLED}), _S.CALLED, "no_ticket_in_hand"),
+    Start: Move(frozenset({_S.CALLED}), _S.SERVING, "no_ticket_in_hand"),
+    Finish: Move(frozenset({_S.CALLED, _S.SERVING}), _S.DONE, "no_ticket_in_hand"),
+    MarkNoShow: Move(frozenset({_S.CALLED}), _S.NO_SHOW, "no_ticket_in_hand"),
+    Transfer: Move(frozenset({_S.CALLED, _S.SERVING}), _S.WAITING, "no_ticket_in_hand"),
+    Reassign: Move(frozenset({_S.WAITING}), _S.WAITING, "ticket_not_waiting"),
+    CancelTicket: Move(frozenset(OPEN_STATES), _S.CANCELLED, "ticket_closed"),
+    Reinstate: Move(frozenset({_S.NO_SHOW}), _S.WAITING, "ticket_not_no_show"),
+    # A referral to a special ticket closes the one it comes from, whatever it was doing.
+    IssueSpecial: Move(frozenset(OPEN_STATES | {_S.DONE}), _S.DONE, "ticket_closed"),
+}
+
+
 @dataclass
 class Hall:
     """The queue state of one hall for the current business day."""
@@ -136,10 +167,7 @@ class Hall:
         """Apply `command` at `now`; returns the events, or raises a `QueueError`."""
         events: list[Event] = list(self.roll_over(now))
         before = self.lines.counts()
-        handler: Callable[[Any, dt.datetime], list[Event]] = getattr(
-            self, "_" + type(command).__name__
-        )
-        events.extend(handler(command, now))
+        events.extend(HANDLERS[type(command)](self, command, now))
         after = self.lines.counts()
         if after != before or any(isinstance(e, QueueChanged) for e in events):
             events = [e for e in events if not isinstance(e, QueueChanged)]
@@ -294,7 +322,7 @@ class Hall:
             raise IllegalMove("idempotency_key_reused", number=first.number)
         return first
 
-    def _IssueTicket(self, c: IssueTicket, now: dt.datetime) -> list[Event]:
+    def _issue_ticket(self, c: IssueTicket, now: dt.datetime) -> list[Event]:
         if self.repeated_issue(c) is not None:
             return []
         rule = self.service(c.service)
@@ -314,12 +342,11 @@ class Hall:
             self.by_key[c.idempotency_key] = t.id
         return [TicketIssued(copy_ticket(t), self.people_ahead(t), self.estimated_wait_s(t))]
 
-    def _IssueSpecial(self, c: IssueSpecial, now: dt.datetime) -> list[Event]:
+    def _issue_special(self, c: IssueSpecial, now: dt.datetime) -> list[Event]:
         source = self.ticket(c.from_ticket)
         if source.kind is TicketKind.SPECIAL:
             raise IllegalMove("already_special", ticket=source.number)
-        if source.state in (TicketState.CANCELLED, TicketState.EXPIRED):
-            raise IllegalMove("ticket_closed", ticket=source.number, state=source.state.value)
+        self._check_move(c, source)
         if any(t.from_ticket == source.id for t in self.tickets.values()):
             raise IllegalMove("special_already_issued", ticket=source.number)
         service = c.service or source.service
@@ -359,14 +386,14 @@ class Hall:
 
     # -- windows --
 
-    def _OpenWindow(self, c: OpenWindow, now: dt.datetime) -> list[Event]:
+    def _open_window(self, c: OpenWindow, now: dt.datetime) -> list[Event]:
         w = self.window(c.window)
         if w.state is not WindowState.CLOSED and w.staff_id not in (None, c.staff_id):
             raise IllegalMove("window_taken", window=w.number)
         w.state, w.staff_id, w.pause_reason, w.changed_at = WindowState.OPEN, c.staff_id, None, now
         return [WindowOpened(copy_window(w))]
 
-    def _CloseWindow(self, c: CloseWindow, now: dt.datetime) -> list[Event]:
+    def _close_window(self, c: CloseWindow, now: dt.datetime) -> list[Event]:
         w = self.window(c.window)
         events: list[Event] = []
         t = self.current(c.window)
@@ -381,14 +408,14 @@ class Hall:
         events.append(WindowClosed(copy_window(w)))
         return events
 
-    def _PauseWindow(self, c: PauseWindow, now: dt.datetime) -> list[Event]:
+    def _pause_window(self, c: PauseWindow, now: dt.datetime) -> list[Event]:
         w = self.window(c.window)
         if w.state is not WindowState.OPEN:
             raise IllegalMove("window_not_open", window=w.number, state=w.state.value)
         w.state, w.pause_reason, w.changed_at = WindowState.PAUSED, c.reason or None, now
         return [WindowPaused(copy_window(w))]
 
-    def _ResumeWindow(self, c: ResumeWindow, now: dt.datetime) -> list[Event]:
+    def _resume_window(self, c: ResumeWindow, now: dt.datetime) -> list[Event]:
         w = self.window(c.window)
         if w.state is not WindowState.PAUSED:
             raise IllegalMove("window_not_paused", window=w.number, state=w.state.value)
@@ -417,18 +444,17 @@ class Hall:
         w.current = t.id
         return [TicketCalled(copy_ticket(t))]
 
-    def _CallNext(self, c: CallNext, now: dt.datetime) -> list[Event]:
+    def _call_next(self, c: CallNext, now: dt.datetime) -> list[Event]:
         w = self._ready_to_call(c.window)
         t = self.next_for(w)
         return [] if t is None else self._call(w, t, now)
 
-    def _CallTicket(self, c: CallTicket, now: dt.datetime) -> list[Event]:
+    def _call_ticket(self, c: CallTicket, now: dt.datetime) -> list[Event]:
         w = self._ready_to_call(c.window)
         t = self.ticket(c.ticket)
+        self._check_move(c, t)
         if t.state is TicketState.NO_SHOW:
             self._check_grace(t, now)
-        elif t.state is not TicketState.WAITING:
-            raise IllegalMove("ticket_not_waiting", ticket=t.number, state=t.state.value)
         owner, rank = self.lines.key(t)
         callable_here = t.target_window == w.number or (
             t.target_window is None and owner in w.services and self.lines.eligible(w, owner, rank)
@@ -437,35 +463,41 @@ class Hall:
             raise IllegalMove("ticket_not_for_window", ticket=t.number, window=w.number)
         return self._call(w, t, now)
 
-    def _in_hand(self, number: int, *allowed: TicketState) -> Ticket:
+    def _check_move(self, c: Command, t: Ticket) -> None:
+        move = TICKET_MOVES[type(c)]
+        if t.state not in move.sources:
+            raise IllegalMove(move.refusal, ticket=t.number, state=t.state.value)
+
+    def _in_hand(self, c: Command, number: int) -> Ticket:
+        """The ticket window `number` holds, if `c` may act on it (per `TICKET_MOVES`)."""
         t = self.current(number)
-        if t is None or t.state not in allowed:
+        if t is None or t.state not in TICKET_MOVES[type(c)].sources:
             state = t.state.value if t else None
             raise IllegalMove("no_ticket_in_hand", window=number, state=state)
         return t
 
-    def _Recall(self, c: Recall, now: dt.datetime) -> list[Event]:
-        t = self._in_hand(c.window, TicketState.CALLED)
+    def _recall(self, c: Recall, now: dt.datetime) -> list[Event]:
+        t = self._in_hand(c, c.window)
         if t.call_count > self.rules.recalls_before_no_show:
             raise IllegalMove("recall_limit", ticket=t.number, calls=t.call_count)
         t.call_count += 1
         return [TicketRecalled(copy_ticket(t))]
 
-    def _Start(self, c: Start, now: dt.datetime) -> list[Event]:
-        t = self._in_hand(c.window, TicketState.CALLED)
+    def _start(self, c: Start, now: dt.datetime) -> list[Event]:
+        t = self._in_hand(c, c.window)
         t.state, t.started_at = TicketState.SERVING, now
         return [TicketStarted(copy_ticket(t))]
 
-    def _Finish(self, c: Finish, now: dt.datetime) -> list[Event]:
-        t = self._in_hand(c.window, TicketState.CALLED, TicketState.SERVING)
+    def _finish(self, c: Finish, now: dt.datetime) -> list[Event]:
+        t = self._in_hand(c, c.window)
         t.state, t.finished_at, t.closed_at = TicketState.DONE, now, now
         t.outcome = t.outcome or "served"
         self.windows[c.window].current = None
         self._sample(t)
         return [TicketFinished(copy_ticket(t))]
 
-    def _MarkNoShow(self, c: MarkNoShow, now: dt.datetime) -> list[Event]:
-        t = self._in_hand(c.window, TicketState.CALLED)
+    def _mark_no_show(self, c: MarkNoShow, now: dt.datetime) -> list[Event]:
+        t = self._in_hand(c, c.window)
         if t.call_count <= self.rules.recalls_before_no_show:
             left = self.rules.recalls_before_no_show - t.call_count + 1
             raise IllegalMove("recalls_left", ticket=t.number, recalls_left=left)
@@ -486,26 +518,24 @@ class Hall:
         self.lines.add(t)
         return old
 
-    def _Transfer(self, c: Transfer, now: dt.datetime) -> list[Event]:
-        t = self._in_hand(c.window, TicketState.CALLED, TicketState.SERVING)
+    def _transfer(self, c: Transfer, now: dt.datetime) -> list[Event]:
+        t = self._in_hand(c, c.window)
         if c.target_window == c.window:
             raise BadCommand("transfer_to_self", window=c.window)
         old_service, old_window = self._move(t, c.service, c.target_window)
         self.windows[c.window].current = None
         return [TicketTransferred(copy_ticket(t), old_service, old_window)]
 
-    def _Reassign(self, c: Reassign, now: dt.datetime) -> list[Event]:
+    def _reassign(self, c: Reassign, now: dt.datetime) -> list[Event]:
         t = self.ticket(c.ticket)
-        if t.state is not TicketState.WAITING:
-            raise IllegalMove("ticket_not_waiting", ticket=t.number, state=t.state.value)
+        self._check_move(c, t)
         self.lines.remove(t)
         old_service, _ = self._move(t, c.service, c.target_window)
         return [TicketTransferred(copy_ticket(t), old_service, None)]
 
-    def _CancelTicket(self, c: CancelTicket, now: dt.datetime) -> list[Event]:
+    def _cancel_ticket(self, c: CancelTicket, now: dt.datetime) -> list[Event]:
         t = self.ticket(c.ticket)
-        if t.state not in OPEN_STATES:
-            raise IllegalMove("ticket_closed", ticket=t.number, state=t.state.value)
+        self._check_move(c, t)
         self.lines.remove(t)
         if t.state in IN_HAND and t.window is not None:
             self.windows[t.window].current = None
@@ -517,12 +547,32 @@ class Hall:
         if now - t.no_show_at > self.rules.no_show_grace:
             raise IllegalMove("grace_expired", ticket=t.number)
 
-    def _Reinstate(self, c: Reinstate, now: dt.datetime) -> list[Event]:
+    def _reinstate(self, c: Reinstate, now: dt.datetime) -> list[Event]:
         t = self.ticket(c.ticket)
-        if t.state is not TicketState.NO_SHOW:
-            raise IllegalMove("ticket_not_no_show", ticket=t.number, state=t.state.value)
+        self._check_move(c, t)
         self._check_grace(t, now)
         t.state, t.window, t.call_count, t.no_show_at = TicketState.WAITING, None, 0, None
         t.called_at = None
         self.lines.add(t)
         return [TicketReinstated(copy_ticket(t))]
+
+
+# Which handler applies which command: one row per command, read top to bottom.
+HANDLERS: dict[type[Any], Callable[[Hall, Any, dt.datetime], list[Event]]] = {
+    IssueTicket: Hall._issue_ticket,
+    IssueSpecial: Hall._issue_special,
+    OpenWindow: Hall._open_window,
+    CloseWindow: Hall._close_window,
+    PauseWindow: Hall._pause_window,
+    ResumeWindow: Hall._resume_window,
+    CallNext: Hall._call_next,
+    CallTicket: Hall._call_ticket,
+    Recall: Hall._recall,
+    Start: Hall._start,
+    Finish: Hall._finish,
+    MarkNoShow: Hall._mark_no_show,
+    Transfer: Hall._transfer,
+    Reassign: Hall._reassign,
+    CancelTicket: Hall._cancel_ticket,
+    Reinstate: Hall._reinstate,
+}
