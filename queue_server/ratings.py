@@ -11,6 +11,7 @@ import asyncio
 import re
 
 from onewindow import protocol as p
+from onewindow.rating_scale import BAD, SCORES
 from queue_server import rules as r
 from queue_server.auth import Principal
 from queue_server.http.errors import ApiError
@@ -21,7 +22,6 @@ from queue_server.store.cases import Rating
 
 # A ticket number (A012, T005, AB1000): what a rating must not be named by.
 _NUMBER = re.compile(r"^[A-Za-z]{1,3}[0-9]{1,6}$")
-BAD = (1, 2)  # 不满意, 非常不满意: followed up by a supervisor
 
 
 class Ratings:
@@ -105,21 +105,18 @@ class Ratings:
             return rating
 
     async def follow_ups(self, bad_only: bool) -> list[Rating]:
-        where = "score <= 2" if bad_only else "1"
-        return await self.service.storage.read(lambda c: store.ratings_where(c, self.tz, where))
+        scores = BAD if bad_only else SCORES
+        return await self.service.storage.read(lambda c: store.ratings_with(c, self.tz, scores))
 
     async def follow_up(self, rating_id: int, note: str) -> Rating:
         refuse_control_characters(note=note)
-        found = await self.service.storage.read(
-            lambda c: store.ratings_where(c, self.tz, "id = ?", (rating_id,))
-        )
-        if not found:
+        found = await self.service.storage.read(lambda c: store.rating(c, self.tz, rating_id))
+        if found is None:
             raise r.NotFound("unknown_rating", rating=rating_id)
         await self.service.storage.write(store.follow_up(rating_id, note, self.service.clock.now()))
-        updated = await self.service.storage.read(
-            lambda c: store.ratings_where(c, self.tz, "id = ?", (rating_id,))
-        )
-        return updated[0]
+        updated = await self.service.storage.read(lambda c: store.rating(c, self.tz, rating_id))
+        assert updated is not None
+        return updated
 
 
 def rating_view(rating: Rating) -> p.RatingView:

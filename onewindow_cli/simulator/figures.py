@@ -25,6 +25,7 @@ from typing import Any
 import msgspec
 
 from onewindow import protocol as p
+from onewindow.rating_scale import is_bad, is_good
 from onewindow_cli.simulator.records import CaseRecord, RatingRecord, TicketRecord
 
 # Which parts each grouping has: (tickets, cases, ratings).
@@ -152,7 +153,7 @@ class CaseJudge:
 
 def rating_figures(ratings: list[RatingRecord]) -> p.RatingFigures:
     s = Counter(r.score for r in ratings)
-    bad = [r for r in ratings if r.score <= 2]
+    bad = [r for r in ratings if is_bad(r.score)]
     return p.RatingFigures(
         count=len(ratings),
         score_5=s[5],
@@ -236,7 +237,7 @@ def compute(
         hour = by_hour.get(str(h), [])
         waits = [t.first_called_at - t.issued_at for t in hour if t.first_called_at is not None]
         hours.append(p.HourFigures(hour=h, issued=len(hour), wait=durations(waits)))
-    bad = sorted((r for r in rs if r.score <= 2), key=lambda r: (r.day, r.ticket))
+    bad = sorted((r for r in rs if is_bad(r.score)), key=lambda r: (r.day, r.ticket))
     return Figures(
         first_day=first,
         last_day=last,
@@ -263,7 +264,7 @@ def _day(
 ) -> p.DayFigures:
     t = ticket_figures([x for x in tickets if x.day == day.isoformat()])
     rs = [r for r in ratings if r.day == day.isoformat()]
-    good = sum(1 for r in rs if r.score >= 4)
+    good = sum(1 for r in rs if is_good(r.score))
     return p.DayFigures(
         day=day,
         issued=t.issued,

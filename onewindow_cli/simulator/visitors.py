@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from onewindow import protocol as p
 from onewindow.client import HallClient
+from onewindow.rating_scale import is_bad
 from onewindow_cli.simulator import model
 from onewindow_cli.simulator.engine import Actor
 from onewindow_cli.simulator.layout import line_of
@@ -182,7 +183,7 @@ async def rate(
     )
     world.ratings.append(rating)
     world.check_time(f"rating {rec.number}", view.at, t)
-    if score <= 2:
+    if is_bad(score):
         from onewindow_cli.simulator import backoffice
 
         backoffice.plan_follow_up(world, rating, t)

@@ -17,7 +17,6 @@ from queue_server.http.views import live_ticket_view, ticket_view
 
 routes = Routes()
 _KEY = re.compile(r"^[\x21-\x7e]{1,128}$")
-SPECIAL_ISSUERS = frozenset({"consultation", "guide"})
 
 
 def _channel(principal: Principal, asked: str | None) -> str:
@@ -46,11 +45,6 @@ async def issue_ticket(request: web.Request, call: Call) -> web.Response:
     assert principal is not None
     svc = request.app[SERVICE]
     kind = r.TicketKind(body.kind)
-    if principal.kind == "device" and (kind is r.TicketKind.SPECIAL or body.window is not None):
-        raise ApiError(403, "kind_not_allowed")
-    kiosk_priority = principal.kind == "device" and kind is r.TicketKind.PRIORITY
-    if kiosk_priority and not svc.config.kiosk.allow_priority:
-        raise ApiError(422, "priority_not_allowed")
     key = request.headers.get("Idempotency-Key")
     if key is not None and not _KEY.match(key):
         raise ApiError(400, "idempotency_key_invalid")
@@ -76,9 +70,9 @@ async def issue_special(request: web.Request, call: Call) -> web.Response:
     principal = call.principal
     assert principal is not None
     svc = request.app[SERVICE]
-    desk = svc.hall.windows.get(principal.window) if principal.window else None
-    if not principal.supervises and (desk is None or desk.role not in SPECIAL_ISSUERS):
+    if not svc.hall.may_issue_special(principal.window, principal.supervises):
         raise ApiError(403, "kind_not_allowed")
+    desk = svc.hall.windows.get(principal.window) if principal.window else None
     channel = "guide" if desk is None or desk.role == "guide" else "window"
     service, case_id = body.service, None
     if body.case is not None:

@@ -16,7 +16,12 @@ from queue_server.store.storage import StorageError
 log = logging.getLogger(__name__)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
-_STATUS = {rules.BadCommand: 422, rules.NotFound: 404, rules.IllegalMove: 409}
+_STATUS = {
+    rules.BadCommand: 422,
+    rules.NotFound: 404,
+    rules.IllegalMove: 409,
+    rules.Forbidden: 403,
+}
 _HTTP_CODES = {
     400: "bad_json",
     401: "unauthorized",

@@ -73,6 +73,7 @@ from queue_server.rules.state import (
     IN_HAND,
     OPEN_STATES,
     BadCommand,
+    Forbidden,
     HallRules,
     IllegalMove,
     NotFound,
@@ -101,6 +102,9 @@ class Move:
 
 
 _S = TicketState
+
+# The desks whose clerks hand out special-call tickets (特呼号) after a pre-check.
+SPECIAL_ISSUERS = frozenset({"consultation", "guide"})
 
 # The tickets' transition table: every command that moves a ticket, one row each.
 # (Issuing makes a ticket WAITING; CallNext takes the first WAITING ticket it may call.)
@@ -297,6 +301,11 @@ class Hall:
         self.lines.add(t)
         return t
 
+    def may_issue_special(self, window: int | None, supervises: bool) -> bool:
+        """Special-call tickets come from a consultation window or the guide desk."""
+        desk = self.windows.get(window) if window is not None else None
+        return supervises or (desk is not None and desk.role in SPECIAL_ISSUERS)
+
     def _check_target(self, service: str | None, window: int | None) -> None:
         if service is not None:
             self.service(service)
@@ -323,6 +332,12 @@ class Hall:
         return first
 
     def _issue_ticket(self, c: IssueTicket, now: dt.datetime) -> list[Event]:
+        if c.channel == "kiosk":
+            # A ticket machine gives ordinary and priority numbers to the line, nothing else.
+            if c.kind is TicketKind.SPECIAL or c.target_window is not None:
+                raise Forbidden("kind_not_allowed")
+            if c.kind is TicketKind.PRIORITY and not self.rules.allow_priority_at_kiosk:
+                raise BadCommand("priority_not_allowed")
         if self.repeated_issue(c) is not None:
             return []
         rule = self.service(c.service)

@@ -80,6 +80,10 @@ class IllegalMove(QueueError):
     """The command is valid but the current state forbids it (409)."""
 
 
+class Forbidden(QueueError):
+    """The one asking may not ask for this, whatever the state (403)."""
+
+
 # --- the hall's shape, from the config ------------------------------------------------
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -195,11 +195,21 @@ def rating_from_row(row: sqlite3.Row, tz: dt.tzinfo) -> Rating:
     )
 
 
-def ratings_where(
-    conn: sqlite3.Connection, tz: dt.tzinfo, where: str, args: tuple[Any, ...] = ()
+def ratings_with(
+    conn: sqlite3.Connection, tz: dt.tzinfo, scores: Iterable[int]
 ) -> list[Rating]:
-    rows = conn.execute(f"SELECT * FROM ratings WHERE {where} ORDER BY at DESC LIMIT 500", args)
+    """The latest 500 ratings whose score is one of `scores`, newest first."""
+    wanted = sorted(set(scores))
+    marks = ", ".join("?" * len(wanted))
+    rows = conn.execute(
+        f"SELECT * FROM ratings WHERE score IN ({marks}) ORDER BY at DESC LIMIT 500", wanted
+    )
     return [rating_from_row(r, tz) for r in rows]
+
+
+def rating(conn: sqlite3.Connection, tz: dt.tzinfo, rating_id: int) -> Rating | None:
+    row = conn.execute("SELECT * FROM ratings WHERE id = ?", (rating_id,)).fetchone()
+    return None if row is None else rating_from_row(row, tz)
 
 
 def rated_tickets(conn: sqlite3.Connection, day: dt.date) -> set[str]:
