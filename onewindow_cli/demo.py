@@ -40,13 +40,14 @@ def add_commands(sub: Any) -> None:
 
 def _seed_staff(config: Any) -> None:
     from queue_server import auth
+    from queue_server.store import staff as staff_store
     from queue_server.store.storage import Storage
 
     storage = Storage(config.resolve(config.server.db), config.server.synchronous)
     storage.open()
     try:
         for staff_id, name, role in DEMO_STAFF:
-            if storage.read_now(lambda c, s=staff_id: auth.get_staff(c, s)) is None:
+            if storage.read_now(lambda c, s=staff_id: staff_store.get_staff(c, s)) is None:
                 storage.write_now(
                     lambda c, s=staff_id, n=name, r=role: auth.upsert_staff(
                         c, s, n, r, DEMO_PIN, time.time()

@@ -128,6 +128,7 @@ def _pin(given: str | None) -> str:
 
 def run_staff(args: argparse.Namespace) -> int:
     from queue_server import auth
+    from queue_server.store import staff as staff_store
     from queue_server.store.storage import Storage
 
     config = _config(args.config)
@@ -143,12 +144,12 @@ def run_staff(args: argparse.Namespace) -> int:
             )
             print(f"已保存 saved: {args.staff_id} ({args.role})")
         elif args.action == "list":
-            for row in storage.read_now(auth.list_staff):
+            for row in storage.read_now(staff_store.list_staff):
                 state = "停用 disabled" if row["disabled"] else "启用 active"
                 print(f"{row['staff_id']:<12} {row['role']:<11} {state}")
         else:
             disable = args.action == "disable"
-            if not storage.write_now(lambda c: auth.set_disabled(c, args.staff_id, disable)):
+            if not storage.write_now(lambda c: staff_store.set_disabled(c, args.staff_id, disable)):
                 print(f"没有工号 no staff id {args.staff_id}", file=sys.stderr)
                 return 1
             print(f"已{'停用' if args.action == 'disable' else '启用'} {args.staff_id}")

@@ -13,6 +13,7 @@ from aiohttp.test_utils import TestClient
 from onewindow.config import Config
 from queue_server import auth
 from queue_server.http.app import create_app
+from queue_server.store import staff as staff_store
 from tests.api_helpers import PIN, add_staff, error_code
 
 
@@ -51,7 +52,7 @@ async def test_refusals_look_alike_and_each_costs_one_hash(
 
     storage = Storage(db_path)
     storage.open()
-    storage.write_now(lambda c: auth.set_disabled(c, "1006"))
+    storage.write_now(lambda c: staff_store.set_disabled(c, "1006"))
     storage.close()
 
     async def refusal(staff_id: str, pin: str) -> tuple[int, str, int]:
