@@ -6,12 +6,14 @@ import datetime as dt
 
 from aiohttp import web
 
-from central import figures, store
+from central import figures, reports, store
 from central.keys import DISTRICT, OPENAPI, POOL
 from central.routing import HALLS, VIEWERS, CentralRoutes
+from onewindow import i18n
 from onewindow.protocol import district as pd
 from queue_server.http.errors import ApiError
 from queue_server.http.routing import Call, answer
+from queue_server.reports import Period, PeriodError, parse_period
 
 routes = CentralRoutes()
 
@@ -66,6 +68,33 @@ async def hall(request: web.Request, call: Call) -> web.Response:
     (found,) = await figures.hall_figures(pool, config, now, [code])
     windows = await figures.hall_windows(pool, code)
     return answer(pd.HallDetail(at=now, hall=found, windows=windows))
+
+
+def period_of(query: dict[str, str], lang: str, today: dt.date) -> Period:
+    """`?month=`, `?day=` or `?from=&to=` (none: today); a bad one is a 400 that says why."""
+    try:
+        found = parse_period(query.get("day"), query.get("month"), query.get("from"),
+                             query.get("to"))  # fmt: skip
+    except PeriodError as e:
+        reason = i18n.text(f"reports.errors.{e.code}", lang, **e.detail)
+        raise ApiError(400, "bad_period", reason=reason) from None
+    return found or Period.day(today)
+
+
+@routes.add(
+    "GET", "/api/reports", tag="district",
+    summary="District report of a month (?month=YYYY-MM), a day (?day=) or a range "
+    "(?from=&to=): a row per hall equal to that hall's own report, and the district's row",
+    answers={200: pd.DistrictReport}, allow=frozenset({"supervisor"}), errors=(400, 503),
+    query={"month": "YYYY-MM", "day": "YYYY-MM-DD", "from": "YYYY-MM-DD (with to)",
+           "to": "YYYY-MM-DD (with from)"},
+)  # fmt: skip
+async def district_report(request: web.Request, call: Call) -> web.Response:
+    config = request.app[DISTRICT]
+    now = dt.datetime.now(config.centre.tz)
+    lang = i18n.pick_language(request.headers.get("Accept-Language"))
+    period = period_of(dict(request.query), lang, now.date())
+    return answer(await reports.district_report(request.app[POOL], config, period, now))
 
 
 @routes.add(

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from psycopg import AsyncConnection
 
+from central import report_rows
+
 _LOCK = 0x0E1D_0001  # any constant of our own: the advisory lock "migrating the centre"
 
 _M1_STREAMS = """
@@ -77,7 +79,10 @@ CREATE INDEX hall_cases_case_no ON hall_cases (case_no);
 CREATE INDEX hall_cases_accepted ON hall_cases (accepted_at, hall);
 """
 
-MIGRATIONS: list[str] = [_M1_STREAMS, _M2_LIVE]
+# The hall report's rows, for the district reports (central/report_rows.py).
+_M3_REPORT_ROWS = report_rows.MIGRATION
+
+MIGRATIONS: list[str] = [_M1_STREAMS, _M2_LIVE, _M3_REPORT_ROWS]
 
 
 async def migrate(conn: AsyncConnection) -> int:

@@ -62,7 +62,7 @@ OWN_WORDS = frozenset({"window_not_open"})  # refusals the terminal words itself
 def describe(error: BaseException, lang: str, server: str = "") -> str:
     """A message for the clerk, in their language, for any failed call."""
     if isinstance(error, ApiFailure) and error.code in OWN_WORDS:
-        # The server's wording quotes its internal state name ("状态：paused").
+        # The terminal names its own key to resume (F7), which the server cannot know.
         return text(f"clerk.error.{error.code}", lang)
     if isinstance(error, ApiFailure):
         return error.message  # the server words it in the language we asked for

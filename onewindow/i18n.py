@@ -3,10 +3,15 @@
 The catalogue of a language is the TOML files in `locale/<lang>/`, one per area
 (server errors, kiosk, clerk terminal, screens...), merged into one flat table of
 `area.key` names. Chinese (简体) is the default; English is always available.
+
+A placeholder may name a table to look its value up in: `{state:@states.window}`
+fills in `states.window.<value>` of the same language, so a message built from a
+state (`paused`) shows the state's words (暂停 / paused) instead of the code's.
 """
 
 from __future__ import annotations
 
+import string
 import tomllib
 from functools import cache
 from pathlib import Path
@@ -42,12 +47,37 @@ def pick_language(accept_language: str | None) -> str:
     return "en" if first.startswith("en") else DEFAULT
 
 
+def _lookup(key: str, lang: str) -> str | None:
+    found = catalogue(lang if lang in LANGUAGES else DEFAULT).get(key)
+    return found if found is not None else catalogue(DEFAULT).get(key)
+
+
+def word(table: str, value: object, lang: str = DEFAULT) -> str:
+    """`value`'s words in `table` (`states.window`, ...); a value the table lacks as it is."""
+    found = _lookup(f"{table}.{value}", lang)
+    return found if found is not None else str(value)
+
+
+class _Filler(string.Formatter):
+    """`str.format`, plus `{name:@table}`: the value's words in that table."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+
+    def format_field(self, value: object, format_spec: str) -> str:
+        if format_spec.startswith("@"):
+            return word(format_spec[1:], value, self.lang)
+        return str(super().format_field(value, format_spec))
+
+
 def text(key: str, lang: str = DEFAULT, **values: object) -> str:
     """The string `key` in `lang` (falling back to Chinese), with `{name}` filled in."""
-    template = catalogue(lang if lang in LANGUAGES else DEFAULT).get(key)
+    template = _lookup(key, lang)
     if template is None:
-        template = catalogue(DEFAULT).get(key, key)
+        return key
     try:
+        if ":@" in template:
+            return _Filler(lang).format(template, **values)
         return template.format(**values)
     except (KeyError, IndexError, ValueError):
         return template

@@ -122,7 +122,9 @@ class Intake:
         now = self.service.clock.now()
         return lambda seq: cls(
             seq=seq, at=now, case_id=c.id, case_no=c.case_no, item=c.item, service=c.service,
-            state=c.state, window=c.window, deadline=c.deadline, **extra,  # type: ignore[arg-type]
+            window=c.window, deadline=c.deadline, immediate=c.immediate, staff_id=c.staff_id,
+            accepted_at=c.accepted_at, decided_at=c.decided_at, overdue=c.overdue,
+            state=c.state, **extra,  # type: ignore[arg-type]
         )  # fmt: skip
 
     def _applicant(self, applicant: p.Applicant | None, now: dt.datetime) -> p.Applicant:

@@ -99,6 +99,7 @@ class Ratings:
             event = lambda seq: p.RatingReceived(  # noqa: E731
                 seq=seq, at=rating.at, rating_id=rating.id, number=rating.ticket_number,
                 service=rating.service, window=rating.window, score=rating.score,
+                business_day=rating.business_day, staff_id=rating.staff_id, item=rating.item,
             )  # fmt: skip
             await self.service.record([event], store.save_rating(rating, rating.id))
             self._rated.add(ticket.id)
@@ -113,7 +114,10 @@ class Ratings:
         found = await self.service.storage.read(lambda c: store.rating(c, self.tz, rating_id))
         if found is None:
             raise r.NotFound("unknown_rating", rating=rating_id)
-        await self.service.storage.write(store.follow_up(rating_id, note, self.service.clock.now()))
+        now = self.service.clock.now()
+        event = lambda seq: p.RatingFollowedUp(seq=seq, at=now, rating_id=rating_id)  # noqa: E731
+        # An event, so the district centre's reports count the follow-up as the hall's do.
+        await self.service.record([event], store.follow_up(rating_id, note, now))
         updated = await self.service.storage.read(lambda c: store.rating(c, self.tz, rating_id))
         assert updated is not None
         return updated

@@ -14,6 +14,7 @@ from msgspec import Meta
 
 from onewindow.protocol.base import WindowStateName, Wire
 from onewindow.protocol.events import Event
+from onewindow.protocol.reports import DayFigures, GroupFigures, HourFigures, WaitBucket
 
 MAX_BATCH = 5000
 HallLevelName = Literal["district", "street"]
@@ -96,3 +97,36 @@ class HallDetail(Wire, frozen=True):
     at: dt.datetime
     hall: HallFigures
     windows: list[WindowFigure]
+
+
+# --- district reports ----------------------------------------------------------------
+
+
+class HallReportRow(Wire, frozen=True):
+    """One hall's figures of the period: the same numbers as that hall's own report.
+
+    `as_of` is the time of the hall's last event the centre holds, by which its open
+    cases are judged; `acked_seq` says how much of its stream the figures include.
+    """
+
+    code: str
+    level: HallLevelName
+    acked_seq: int
+    as_of: dt.datetime | None
+    figures: GroupFigures
+
+
+class DistrictReport(Wire, frozen=True):
+    """The district's figures of a period: a row per hall, and the district's row worked
+    out from every hall's tickets, cases and ratings together (not from the halls' rows)."""
+
+    district: str
+    first_day: dt.date
+    last_day: dt.date
+    as_of: dt.datetime
+    halls: list[HallReportRow]
+    district_figures: GroupFigures
+    channels: list[GroupFigures]  # the district's tickets per channel (kiosk, window...)
+    hours: list[HourFigures]
+    days: list[DayFigures]
+    wait_distribution: list[WaitBucket]

@@ -24,6 +24,11 @@ class TicketEventBase(EventBase, frozen=True):
     service: str
     ticket: TicketView
     window: int | None = None
+    # What the reports read of a ticket beyond its public view (the district centre
+    # rebuilds the hall's report rows from these): the clerk by staff id, never a name.
+    business_day: dt.date | None = None
+    staff_id: str | None = None
+    first_called_at: dt.datetime | None = None
 
 
 class TicketIssued(TicketEventBase, frozen=True, tag="ticket.issued"):
@@ -104,6 +109,12 @@ class CaseEventBase(EventBase, frozen=True):
     state: CaseStateName
     window: int | None = None
     deadline: dt.date | None = None
+    # For the reports (early completion, overdue, immediate share): times, not people.
+    immediate: bool = False
+    staff_id: str | None = None
+    accepted_at: dt.datetime | None = None
+    decided_at: dt.datetime | None = None
+    overdue: bool = False
 
 
 class CaseAccepted(CaseEventBase, frozen=True, tag="case.accepted"):
@@ -140,6 +151,16 @@ class RatingReceived(EventBase, frozen=True, tag="rating.received"):
     service: str
     window: int | None
     score: int
+    # For the reports: the rated ticket's day, clerk (staff id) and item; never the comment.
+    business_day: dt.date | None = None
+    staff_id: str | None = None
+    item: str | None = None
+
+
+class RatingFollowedUp(EventBase, frozen=True, tag="rating.followed_up"):
+    """A supervisor recorded the follow-up of a bad rating; the note stays in the hall."""
+
+    rating_id: int
 
 
 class Snapshot(EventBase, frozen=True, tag="snapshot"):
@@ -176,6 +197,7 @@ Event = (
     | CaseWarning
     | CaseOverdue
     | RatingReceived
+    | RatingFollowedUp
 )
 StreamMessage = Event | Snapshot | Heartbeat
 

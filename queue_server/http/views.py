@@ -81,6 +81,9 @@ def wire_event(event: r.Event, seq: int, at: dt.datetime) -> p.Event:
             service=t.service,
             ticket=view,
             window=t.window,
+            business_day=t.business_day,
+            staff_id=t.staff_id,
+            first_called_at=t.first_called_at,
             **extra,  # type: ignore[arg-type]
         )
     if isinstance(event, r.WindowEvent):

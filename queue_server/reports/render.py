@@ -56,7 +56,11 @@ def _cards(report: p.Report, lang: str) -> list[tuple[str, str]]:
     ]
 
 
-def html(report: p.Report, lang: str = "zh", generated: dt.datetime | None = None) -> str:
+def html(
+    report: p.Report, lang: str = "zh", generated: dt.datetime | None = None,
+    page_tables: list[Table] | None = None,
+) -> str:  # fmt: skip
+    """The page; `page_tables` replaces the hall's tables (the district's page has its own)."""
     import jinja2
     from markupsafe import Markup
 
@@ -67,7 +71,8 @@ def html(report: p.Report, lang: str = "zh", generated: dt.datetime | None = Non
     tz = report.as_of.tzinfo
     generated = generated or dt.datetime.now(tz)
     return env.get_template("report.html.j2").render(
-        report=report, lang=lang, tables=tables(report, lang), cards=_cards(report, lang),
+        report=report, lang=lang, cards=_cards(report, lang),
+        tables=tables(report, lang) if page_tables is None else page_tables,
         charts=[Markup(svg) for svg in charts(report, lang)],
         period=Period(report.first_day, report.last_day).label(),
         generated=generated.strftime("%Y-%m-%d %H:%M"),

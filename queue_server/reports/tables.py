@@ -66,7 +66,7 @@ RATING_COLUMNS: list[tuple[str, Callable[[p.RatingFigures], Cell]]] = [
     ("bad_followed_up", lambda r: r.bad_followed_up),
 ]
 KEY_COLUMN = {"services": "key", "windows": "window", "clerks": "clerk", "items": "item",
-              "channels": "channel", "summary": "key"}  # fmt: skip
+              "channels": "channel", "summary": "key", "halls": "hall"}  # fmt: skip
 
 
 def group_table(name: str, groups: list[p.GroupFigures], lang: str) -> Table:

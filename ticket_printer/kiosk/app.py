@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import importlib
 import uuid
+from collections.abc import Callable
 from typing import ClassVar
 
 from textual import work
@@ -87,7 +88,7 @@ class KioskApp(App[None]):
         outcome = await asyncio.to_thread(self.station.printer.check)
         if outcome.ok and self.last_print is not None and not self.last_print.ok:
             return  # a failed ticket stays on the status line until it is reprinted
-        self.start.printer_note = outcome.message(self.lang)
+        self.start.printer_note = outcome.message
 
     # -- the hall's state --
 
@@ -158,9 +159,11 @@ class KioskApp(App[None]):
         if screen is not None:
             screen.outcome = outcome
 
-    def _printer_note(self, outcome: PrintOutcome, ticket: TicketView) -> str:
-        note = outcome.message(self.lang)
-        return note if outcome.ok else f"{ticket.number}: {note}"
+    def _printer_note(self, outcome: PrintOutcome, ticket: TicketView) -> Callable[[str], str]:
+        # Kept as a way to word it, so a visitor switching language re-words it too.
+        if outcome.ok:
+            return outcome.message
+        return lambda lang: f"{ticket.number}: {outcome.message(lang)}"
 
     def _reset(self) -> None:
         """The next visitor starts in the default language with no choice made."""
@@ -173,6 +176,9 @@ class KioskApp(App[None]):
     def on_start_screen_language_toggled(self) -> None:
         self.lang = "en" if self.lang == "zh" else "zh"
         self.client.language = self.lang
+        # The server worded its last refusal in the old language; the offline banner and
+        # the printer state are worded afresh by the screen.
+        self.start.message = ""
         self.start.lang = self.lang
 
     def on_start_screen_progress_requested(self) -> None:

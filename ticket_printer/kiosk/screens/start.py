@@ -4,14 +4,20 @@ The app sets this screen's reactive attributes (language, counts, connection,
 printer state, a message); the screen posts what the visitor did back up as
 messages (`Chosen`, `LanguageToggled`, `Idle`). A visitor who walks away leaves
 it as the next one should find it: Chinese, no priority, no old message.
+
+The option buttons sit in one row when their labels fit the screen's width and in
+two rows (priority on its own) when they do not, so no label is ever cut.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from rich.cells import cell_len
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal, Vertical
-from textual.events import Click, Key
+from textual.events import Click, Key, Resize
 from textual.message import Message
 from textual.reactive import var
 from textual.screen import Screen
@@ -22,13 +28,18 @@ from onewindow import i18n
 from onewindow.config import Config
 from ticket_printer.kiosk.widgets.service_button import ServiceButton
 
+# Cells around the option buttons, as kiosk.tcss sets them: the row's padding, each
+# button's margin and minimum width, and the one cell of padding each side of a label.
+OPTIONS_PAD, OPTION_MARGIN, OPTION_MIN_WIDTH, BUTTON_PAD = 4, 4, 24, 2
+PRIORITY_LABELS = ("kiosk.priority_off", "kiosk.priority_on")  # by `priority`
+
 
 class StartScreen(Screen[None]):
     lang: var[str] = var("zh")
     waiting: var[dict[str, int]] = var(dict, always_update=True)
     online: var[bool | None] = var(None)
     message: var[str] = var("")
-    printer_note: var[str] = var("")
+    printer_note: var[Callable[[str], str] | None] = var(None)  # words it in a language
     priority: var[bool] = var(False)
     busy: var[bool] = var(False)
     priority_allowed: var[bool] = var(True)  # the server's word, over the local config
@@ -86,7 +97,7 @@ class StartScreen(Screen[None]):
         for button in self.query(ServiceButton):
             button.show(lang, self.waiting.get(button.service.code) if self.waiting else None)
         if self.config.kiosk.allow_priority:
-            key = "kiosk.priority_on" if self.priority else "kiosk.priority_off"
+            key = PRIORITY_LABELS[self.priority]
             priority = self.query_one("#priority", Button)
             priority.label = t(key, lang)
             priority.set_class(self.priority, "on")
@@ -96,10 +107,33 @@ class StartScreen(Screen[None]):
         link = {None: "kiosk.status_connecting", True: "kiosk.status_online"}.get(
             self.online, "kiosk.status_offline"
         )
-        note = self.printer_note or t("printer.state.unknown", lang)
+        note = self.printer_note(lang) if self.printer_note else t("printer.state.unknown", lang)
         self.query_one("#status", Static).update(
             t("kiosk.status", lang, link=t(link, lang), printer=note)
         )
+        self._fit_options()
+
+    def _fit_options(self) -> None:
+        """One row of options if every label fits at full length, else two rows."""
+        row = self.query_one("#options", Horizontal)
+        needed = 0
+        for button in row.query(Button):
+            # A Button sizes itself to the label it had at the first layout and not to a
+            # new one: give it the width of its longest label, then lay the row out anew.
+            width = max(OPTION_MIN_WIDTH, self._label_width(button) + BUTTON_PAD)
+            button.styles.min_width = width
+            if button.display:
+                needed += width + OPTION_MARGIN
+        row.set_class(needed > self.size.width - OPTIONS_PAD, "-stacked")
+        row.refresh(layout=True)
+
+    def _label_width(self, button: Button) -> int:
+        if button.id == "priority":  # room for both labels: a tap must not move the row
+            return max(cell_len(i18n.text(k, self.lang)) for k in PRIORITY_LABELS)
+        return cell_len(str(button.label))
+
+    def on_resize(self, event: Resize) -> None:
+        self._fit_options()
 
     def watch_lang(self) -> None:
         self._paint()
