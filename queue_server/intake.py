@@ -17,7 +17,6 @@ from onewindow.catalogue import Catalogue, CatalogueItem
 from queue_server import rules as r
 from queue_server.attempts import AttemptLimit
 from queue_server.auth import Principal
-from queue_server.http.errors import ApiError
 from queue_server.intake_input import checked_applicant, refuse_control_characters
 from queue_server.rules.cases import Case, CaseEvent, CaseRules, checked_materials, phone_matches
 from queue_server.service import HallService
@@ -139,7 +138,7 @@ class Intake:
         received = checked_materials(item, body.materials)
         ticket = self._ticket(principal, body.ticket)
         if not body.precheck and body.applicant is None:
-            raise ApiError(422, "applicant_required")
+            raise r.BadCommand("applicant_required")
         now = self.service.clock.now()
         applicant = None if body.precheck else self._applicant(body.applicant, now)
         case = Case(
@@ -279,7 +278,7 @@ class Intake:
         cfg = self.service.config.cases
         attempt = self._attempts.take(client, cfg.progress_attempts * allowance)
         if attempt is None:
-            raise ApiError(429, "progress_limited", minutes=round(cfg.progress_window_minutes))
+            raise r.Limited("progress_limited", minutes=round(cfg.progress_window_minutes))
         try:
             case = await self._progress_case(case_no)
         except BaseException:

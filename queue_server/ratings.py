@@ -14,7 +14,6 @@ from onewindow import protocol as p
 from onewindow.rating_scale import BAD, SCORES
 from queue_server import rules as r
 from queue_server.auth import Principal
-from queue_server.http.errors import ApiError
 from queue_server.intake_input import refuse_control_characters
 from queue_server.service import HallService
 from queue_server.store import cases as store
@@ -45,7 +44,7 @@ class Ratings:
             return self._by_id(ref)
         if principal.role == "evaluator":
             return self._window_last(principal)
-        raise ApiError(422, "rating_needs_ticket")
+        raise r.BadCommand("rating_needs_ticket")
 
     def _by_id(self, ref: str) -> r.Ticket:
         # Never by number: numbers run in sequence, so anyone could rate anyone's visit.
@@ -53,13 +52,13 @@ class Ratings:
         if ticket is not None:
             return ticket
         if _NUMBER.match(ref):
-            raise ApiError(422, "rating_by_number", ticket=ref.upper())
+            raise r.BadCommand("rating_by_number", ticket=ref.upper())
         raise r.NotFound("unknown_ticket", ticket=ref[:32])
 
     def _window_last(self, principal: Principal) -> r.Ticket:
         """The ticket the evaluator's window finished last: the only one it may rate."""
         if principal.window is None:
-            raise ApiError(403, "evaluator_unbound", device=principal.name)
+            raise r.Forbidden("evaluator_unbound", device=principal.name)
         done = [
             t for t in self.service.hall.tickets.values()
             if t.window == principal.window and t.state is r.TicketState.DONE
@@ -78,7 +77,7 @@ class Ratings:
         refuse_control_characters(comment=body.comment)
         async with self._lock:
             if principal.role == "evaluator" and principal.window is None:
-                raise ApiError(403, "evaluator_unbound", device=principal.name)
+                raise r.Forbidden("evaluator_unbound", device=principal.name)
             ticket = self._named(principal, body.ticket)
             if ticket.id in self._rated:
                 raise r.IllegalMove("already_rated", ticket=ticket.number)

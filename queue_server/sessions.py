@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from aiohttp import web
 
 from queue_server import auth
-from queue_server.http.errors import ApiError
+from queue_server import rules as refusals
 from queue_server.rules import CloseWindow, OpenWindow
 from queue_server.service import HallService
 from queue_server.store import staff as staff_store
@@ -158,13 +158,13 @@ class Sessions:
             ok = False
         if locked_until:
             minutes = max(1, round((locked_until - time.monotonic()) / 60))
-            raise ApiError(429, "account_locked", minutes=minutes)
+            raise refusals.Limited("account_locked", minutes=minutes)
         if record is None or not ok:
-            raise ApiError(401, "bad_credentials")
+            raise refusals.NotSignedIn("bad_credentials")
         self.attempts.succeeded(staff_id, address)
         await svc.storage.write(lambda c: staff_store.clear_failed_pins(c, staff_id))
         if window is None and record.role not in auth.SUPERVISING:
-            raise ApiError(422, "window_required")
+            raise refusals.BadCommand("window_required")
         if window is not None:
             svc.hall.window(window)  # 404 for an unknown window before anything changes
             await svc.run(OpenWindow(window, staff_id))

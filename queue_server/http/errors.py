@@ -21,6 +21,8 @@ _STATUS = {
     rules.NotFound: 404,
     rules.IllegalMove: 409,
     rules.Forbidden: 403,
+    rules.NotSignedIn: 401,
+    rules.Limited: 429,
 }
 _HTTP_CODES = {
     400: "bad_json",

@@ -84,6 +84,14 @@ class Forbidden(QueueError):
     """The one asking may not ask for this, whatever the state (403)."""
 
 
+class NotSignedIn(QueueError):
+    """The one asking is not who they say: a wrong id or PIN (401)."""
+
+
+class Limited(QueueError):
+    """Too many tries: wait `minutes` before the next one (429)."""
+
+
 # --- the hall's shape, from the config ------------------------------------------------
 
 
@@ -192,9 +200,12 @@ __all__ = [
     "RANK",
     "RANKS",
     "BadCommand",
+    "Forbidden",
     "HallRules",
     "IllegalMove",
+    "Limited",
     "NotFound",
+    "NotSignedIn",
     "QueueError",
     "Rank",
     "ServiceRule",
