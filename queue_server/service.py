@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from onewindow import protocol as p
 from onewindow.config import Config
 from queue_server import rules as r
-from queue_server.http import views
+from queue_server import views
 from queue_server.store import storage as db
 
 log = logging.getLogger(__name__)

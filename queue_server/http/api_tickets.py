@@ -13,7 +13,7 @@ from queue_server.auth import Principal
 from queue_server.http.errors import ApiError
 from queue_server.http.keys import INTAKE, SERVICE
 from queue_server.http.routing import STAFF, SUPERVISORS, Call, Handler, Routes, answer
-from queue_server.http.views import live_ticket_view, ticket_view
+from queue_server.views import live_ticket_view, ticket_view
 
 routes = Routes()
 _KEY = re.compile(r"^[\x21-\x7e]{1,128}$")

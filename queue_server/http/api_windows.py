@@ -9,7 +9,7 @@ from queue_server import rules as r
 from queue_server.http.errors import ApiError
 from queue_server.http.keys import SERVICE
 from queue_server.http.routing import STAFF, Call, Routes, answer
-from queue_server.http.views import live_ticket_view, window_view
+from queue_server.views import live_ticket_view, window_view
 
 routes = Routes()
 

@@ -27,7 +27,7 @@ from onewindow.protocol import TicketView
 from queue_server.http.keys import SERVICE
 from queue_server.http.pages import PRIVATE, PageAssets, html_response, inline_json
 from queue_server.http.routing import Call, Routes
-from queue_server.http.views import live_ticket_view
+from queue_server.views import live_ticket_view
 
 routes = Routes()
 ASSETS = PageAssets("ticket")
