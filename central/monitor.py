@@ -64,7 +64,7 @@ class Screen:
 
     def __init__(self, ws: web.WebSocketResponse) -> None:
         self.ws = ws
-        self.outbox: asyncio.Queue[bytes | None] = asyncio.Queue(OUTBOX_LIMIT)
+        self.outbox: asyncio.Queue[str | None] = asyncio.Queue(OUTBOX_LIMIT)
         self.sender: asyncio.Task[None] | None = None
 
 
@@ -113,7 +113,7 @@ class Monitor:
         screen = Screen(ws)
         async with self._lock:
             await self._refresh(self.codes, self._now(), cases=True)
-            screen.outbox.put_nowait(p.encode(self._whole()))
+            screen.outbox.put_nowait(p.encode(self._whole()).decode())
             self.screens.add(screen)
         screen.sender = asyncio.create_task(self._send(screen))
         try:
@@ -180,9 +180,9 @@ class Monitor:
             self.warnings = warnings
             update["warnings"] = warnings
         if (changed or update) and self.screens:
-            self._publish(p.encode(pm.MonitorUpdate(at=now, halls=changed, **update)))
+            self._publish(p.encode(pm.MonitorUpdate(at=now, halls=changed, **update)).decode())
 
-    def _publish(self, message: bytes) -> None:
+    def _publish(self, message: str) -> None:
         for screen in list(self.screens):
             try:
                 screen.outbox.put_nowait(message)
@@ -200,7 +200,7 @@ class Monitor:
                 await screen.ws.close(code=WSCloseCode.TRY_AGAIN_LATER, message=b"fell behind")
                 return
             try:
-                await screen.ws.send_bytes(message)
+                await screen.ws.send_str(message)  # text: a browser gets a string
             except (ConnectionError, RuntimeError):
                 return
 

@@ -52,6 +52,9 @@ def _check(principal: auth.Principal | None) -> str | None:
     return None if principal.role in VIEWERS else "forbidden"
 
 
+_HTML_LANG = {"zh": "zh-CN", "en": "en"}
+
+
 def _language(request: web.Request) -> str:
     # Chinese first: English only when asked for, whatever the browser's language.
     return "en" if request.query.get("lang") == "en" else "zh"
@@ -110,7 +113,7 @@ def _page(request: web.Request, fault: str | None) -> web.Response:
         "fault": fault,
         "strings": monitor_strings(lang),
     }
-    page = _template().replace("__BOOT__", _inline_json(boot)).replace("__LANG__", lang)
+    page = _template().replace("__BOOT__", _inline_json(boot)).replace("__LANG__", _HTML_LANG[lang])
     page = page.replace("__TITLE__", html.escape(i18n.text("monitor.title", lang)))
     status = {None: 200, "unauthorized": 401, "forbidden": 403}[fault]
     if fault is not None:
