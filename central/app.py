@@ -31,8 +31,15 @@ def create_central_app(config: DistrictConfig) -> web.Application:
     app[OPENAPI] = doc.openapi(f"OneWindow 一窗通 — {config.centre.name}", VERSION)
     app.cleanup_ctx.append(_database)
     app.cleanup_ctx.append(_monitor)
+    app.on_shutdown.append(_close_monitors)
     app.on_response_prepare.append(_edge_headers)
     return app
+
+
+async def _close_monitors(app: web.Application) -> None:
+    # Before shutdown waits on the open handlers: a monitor's websocket never ends itself.
+    if MONITOR in app:
+        await app[MONITOR].close_screens()
 
 
 async def _database(app: web.Application) -> AsyncIterator[None]:

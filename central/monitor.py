@@ -90,14 +90,18 @@ class Monitor:
     def start(self) -> None:
         self._ticker = asyncio.create_task(self._tick())
 
+    async def close_screens(self) -> None:
+        """Tell open monitors to go (they reconnect), so shutdown need not wait on them."""
+        for screen in list(self.screens):
+            await screen.ws.close(code=WSCloseCode.GOING_AWAY, message=b"centre shutdown")
+
     async def close(self) -> None:
         for task in (self._ticker, self._flusher):
             if task is not None:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
-        for screen in list(self.screens):
-            await screen.ws.close(code=WSCloseCode.GOING_AWAY, message=b"centre shutdown")
+        await self.close_screens()
 
     # -- what a new monitor gets --
 

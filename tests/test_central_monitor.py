@@ -5,7 +5,10 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import datetime as dt
+import itertools
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -17,6 +20,7 @@ from central.config import DistrictConfig, MonitorConfig, parse_district
 from onewindow import protocol as p
 from onewindow.config_table import ConfigError
 from onewindow.protocol import monitor as pm
+from tests.centralserver import CentralServer, write_district
 from tests.district_helpers import (
     HALL_TOKENS,
     SUPERVISOR,
@@ -28,9 +32,10 @@ from tests.district_helpers import (
     hall_auth,
     issued,
     ticket_event,
-    wire,
     window_opened,
+    wire,
 )
+from tests.hallserver import free_port
 
 Factory = Callable[..., Awaitable[Any]]
 LIMITS = MonitorConfig(long_wait_min=30, min_open_windows=2, deadline_warn_days=2,
@@ -182,9 +187,7 @@ async def test_snapshot_on_connect_then_a_call_is_pushed_at_once(centre: TestCli
     loop = asyncio.get_running_loop()
     sent = loop.time()
     await deliver(centre, "HZ", called(4, "A001", 5))
-    got = await watcher.until(
-        lambda t: [(w.number, w.serving) for w in t.windows] == [(5, "A001")]
-    )
+    got = await watcher.until(lambda t: [(w.number, w.serving) for w in t.windows] == [(5, "A001")])
     assert got - sent < 0.5
     tile = watcher.tiles("HZ")[-1][1]
     assert (tile.hall.serving, tile.hall.waiting_total, tile.hall.open_windows) == (1, 1, 1)
@@ -206,7 +209,7 @@ async def test_a_burst_of_deliveries_is_coalesced_per_hall(centre: TestClient) -
     pushes = [at for at, _ in watcher.tiles("HZ")[1:]]
     # One push every 0.2 s at most (the first goes at once), and never one per delivery.
     assert len(pushes) <= elapsed / 0.2 + 2 < 40
-    gaps = [b - a for a, b in zip(pushes, pushes[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(pushes)]
     assert all(g > 0.15 for g in gaps), gaps
     await watcher.close()
 
@@ -330,3 +333,21 @@ async def test_new_routes_are_in_the_openapi_document(centre: TestClient) -> Non
     doc = await (await centre.get("/api/openapi.json")).json()
     assert {"/monitor", "/monitor/ws", "/api/monitor"} <= set(doc["paths"])
     assert "MonitorUpdate" in doc["components"]["schemas"]
+
+
+async def test_a_centre_stopping_closes_its_monitors_and_does_not_wait_on_them(
+    pg_dsn: str, tmp_path: Path
+) -> None:
+    port = free_port()
+    server = CentralServer(write_district(tmp_path, pg_dsn, port), port=port).start()
+    try:
+        async with aiohttp.ClientSession() as session:
+            ws = await session.ws_connect(server.url + "/monitor/ws", headers=SUPERVISOR)
+            assert (await ws.receive()).type == aiohttp.WSMsgType.TEXT
+            started = time.monotonic()
+            server.stop()  # SIGTERM; stop() kills after 10 s
+            assert time.monotonic() - started < 3
+            closing = await ws.receive()
+            assert closing.type == aiohttp.WSMsgType.CLOSE and closing.data == 1001  # going away
+    finally:
+        server.kill()

@@ -13,11 +13,13 @@ from playwright.async_api import Browser, async_playwright
 from onewindow import protocol as p
 from onewindow.config import Config
 from onewindow.protocol import monitor as pm
+from tests import test_uplink
 from tests.api_helpers import act, issue, login
 from tests.district_helpers import SUPERVISOR
 from tests.test_display_pages import CHROMIUM, CHROMIUM_ARGS
-from tests.test_uplink import District, town  # noqa: F401  (the fixture)
+from tests.test_uplink import District
 
+town = test_uplink.town  # a real centre and a real hall with an uplink to it
 TOKEN = SUPERVISOR["Authorization"].removeprefix("Bearer ")
 
 
