@@ -113,10 +113,11 @@ class Monitor:
 
     async def serve(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse(compress=False, heartbeat=HEARTBEAT_S)
-        await ws.prepare(request)
         screen = Screen(ws)
         async with self._lock:
+            # Read before the upgrade: a database fault is still a plain 503 answer.
             await self._refresh(self.codes, self._now(), cases=True)
+            await ws.prepare(request)
             screen.outbox.put_nowait(p.encode(self._whole()).decode())
             self.screens.add(screen)
         screen.sender = asyncio.create_task(self._send(screen))
