@@ -7,7 +7,7 @@ import datetime as dt
 from aiohttp import web
 
 from central import figures, reports, store
-from central.keys import DISTRICT, OPENAPI, POOL
+from central.keys import DISTRICT, MONITOR, OPENAPI, POOL
 from central.routing import HALLS, VIEWERS, CentralRoutes
 from onewindow import i18n
 from onewindow.protocol import district as pd
@@ -39,6 +39,7 @@ async def ingest(request: web.Request, call: Call) -> web.Response:
     _check_order(batch)
     tz = request.app[DISTRICT].centre.tz
     acked = await store.ingest(request.app[POOL], code, batch, tz)
+    request.app[MONITOR].notify(code)  # committed: the open monitors may show it
     return answer(pd.AckView(acked=acked))
 
 

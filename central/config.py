@@ -6,6 +6,7 @@ Like the hall's `config.toml`, every bad value stops the centre at start with a
 
 from __future__ import annotations
 
+import difflib
 import re
 import tomllib
 import zoneinfo
@@ -57,10 +58,22 @@ class Viewer:
 
 
 @dataclass(frozen=True)
+class MonitorConfig:
+    """When the live monitor warns a district supervisor (`[monitor]`)."""
+
+    long_wait_min: float = 30.0  # someone has waited longer than this in a hall
+    min_open_windows: int = 2  # an online hall with waiting visitors has fewer open
+    deadline_warn_days: int = 2  # working days left before a case's deadline
+    lag_warn_events: int = 200  # events the hall holds that the centre does not
+    refresh_s: float = 5.0  # waits grow and halls fall silent: re-read this often
+
+
+@dataclass(frozen=True)
 class DistrictConfig:
     centre: CentreConfig
     halls: tuple[DistrictHall, ...]
     viewers: tuple[Viewer, ...] = ()
+    monitor: MonitorConfig = MonitorConfig()
     base_dir: Path = Path(".")
 
     def hall(self, code: str) -> DistrictHall | None:
@@ -71,7 +84,11 @@ def _known(t: Table, keys: tuple[str, ...]) -> Table:
     """A misspelt key would silently fall back to its default: refuse it instead."""
     for name in t.data:
         if name not in keys:
-            raise ConfigError(t.key(name), t.data[name], "未知的配置项 unknown key")
+            reason = "未知的配置项 unknown key"
+            near = difflib.get_close_matches(name, keys, n=1)
+            if near:
+                reason += f"（是否想写 did you mean {t.key(near[0])}?）"
+            raise ConfigError(t.key(name), t.data[name], reason)
     return t
 
 
@@ -128,6 +145,23 @@ def _viewer(t: Table) -> Viewer:
     return Viewer(name=t.get("name", str), role=t.choice("role", VIEWER_ROLES), token=_token(t))
 
 
+def _monitor(t: Table) -> MonitorConfig:
+    _known(t, ("long_wait_min", "min_open_windows", "deadline_warn_days", "lag_warn_events",
+               "refresh_s"))  # fmt: skip
+    d = MonitorConfig()
+    refresh_s = t.positive("refresh_s", float, d.refresh_s)
+    if refresh_s < 0.5:
+        raise ConfigError(t.key("refresh_s"), refresh_s, "至少 0.5 秒 must be at least 0.5")
+    return MonitorConfig(
+        long_wait_min=t.positive("long_wait_min", float, d.long_wait_min),
+        min_open_windows=t.positive("min_open_windows", int, d.min_open_windows, zero_ok=True),
+        deadline_warn_days=t.positive("deadline_warn_days", int, d.deadline_warn_days,
+                                      zero_ok=True),
+        lag_warn_events=t.positive("lag_warn_events", int, d.lag_warn_events),
+        refresh_s=refresh_s,
+    )  # fmt: skip
+
+
 def _check_unique(values: list[str], path: str, what: str) -> None:
     seen: set[str] = set()
     for i, value in enumerate(values):
@@ -139,7 +173,7 @@ def _check_unique(values: list[str], path: str, what: str) -> None:
 
 def parse_district(data: Mapping[str, Any], base_dir: Path = Path(".")) -> DistrictConfig:
     """Build a `DistrictConfig` from parsed TOML, checking every value."""
-    root = _known(Table(data, ""), ("centre", "halls", "viewers"))
+    root = _known(Table(data, ""), ("centre", "halls", "viewers", "monitor"))
     halls = [_hall(t) for t in root.tables("halls")]
     if not halls:
         raise ConfigError("halls", [], "至少需要一个大厅 at least one hall is required")
@@ -151,6 +185,7 @@ def parse_district(data: Mapping[str, Any], base_dir: Path = Path(".")) -> Distr
         centre=_centre(root.sub("centre")),
         halls=tuple(halls),
         viewers=tuple(viewers),
+        monitor=_monitor(root.sub("monitor")),
         base_dir=base_dir,
     )
 

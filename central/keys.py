@@ -10,9 +10,11 @@ if TYPE_CHECKING:
     from psycopg_pool import AsyncConnectionPool
 
     from central.config import DistrictConfig
+    from central.monitor import Monitor
     from queue_server.auth import Principal
 
 DISTRICT: web.AppKey[DistrictConfig] = web.AppKey("district")
 POOL: web.AppKey[AsyncConnectionPool] = web.AppKey("pool")
 TOKENS: web.AppKey[dict[str, Principal]] = web.AppKey("tokens")
 OPENAPI: web.AppKey[dict[str, Any]] = web.AppKey("central_openapi")
+MONITOR: web.AppKey[Monitor] = web.AppKey("monitor")

@@ -82,7 +82,17 @@ CREATE INDEX hall_cases_accepted ON hall_cases (accepted_at, hall);
 # The hall report's rows, for the district reports (central/report_rows.py).
 _M3_REPORT_ROWS = report_rows.MIGRATION
 
-MIGRATIONS: list[str] = [_M1_STREAMS, _M2_LIVE, _M3_REPORT_ROWS]
+# The live monitor warns of cases near or past their deadline in any hall. The hall's own
+# warning (case.warning, case.overdue) counts its holidays, which the centre does not know,
+# so the last word of the hall is kept beside the deadline; a new acceptance clears it.
+_M4_CASE_ALERTS = """
+ALTER TABLE hall_cases ADD COLUMN alert text;          -- 'warning' | 'overdue' | NULL
+ALTER TABLE hall_cases ADD COLUMN alert_at timestamptz;
+CREATE INDEX hall_cases_open_deadline ON hall_cases (deadline)
+    WHERE state = 'accepted' AND deadline IS NOT NULL;
+"""
+
+MIGRATIONS: list[str] = [_M1_STREAMS, _M2_LIVE, _M3_REPORT_ROWS, _M4_CASE_ALERTS]
 
 
 async def migrate(conn: AsyncConnection) -> int:

@@ -17,6 +17,14 @@ from onewindow import protocol as p
 TicketRow = tuple[Any, ...]
 WindowRow = tuple[Any, ...]
 CaseRow = tuple[Any, ...]
+AlertRow = tuple[Any, ...]
+# The hall's own deadline alerts; an acceptance (a first one, or the clock restarting on
+# complete materials) starts the deadline again and so clears the alert.
+_ALERTS: dict[type[p.CaseEventBase], str | None] = {
+    p.CaseAccepted: None,
+    p.CaseWarning: "warning",
+    p.CaseOverdue: "overdue",
+}
 
 
 @dataclass
@@ -26,6 +34,8 @@ class Changes:
     tickets: dict[str, TicketRow] = field(default_factory=dict)
     windows: dict[int, WindowRow] = field(default_factory=dict)
     cases: dict[str, CaseRow] = field(default_factory=dict)
+    # (alert, alert_at, hall, case_id), set after the case rows: the last alert of the run.
+    case_alerts: dict[str, AlertRow] = field(default_factory=dict)
     last_event_at: dt.datetime | None = None
 
 
@@ -60,4 +70,8 @@ def fold(hall: str, events: Iterable[p.Event], tz: dt.tzinfo) -> Changes:
             if earlier is not None and row[8] is None:
                 row = (*row[:8], earlier[8], row[9])  # keep the acceptance time of the run
             changes.cases[event.case_id] = row
+            if type(event) in _ALERTS:
+                alert = _ALERTS[type(event)]
+                alert_at = event.at if alert is not None else None
+                changes.case_alerts[event.case_id] = (alert, alert_at, hall, event.case_id)
     return changes

@@ -52,6 +52,9 @@ ON CONFLICT (hall, case_id) DO UPDATE SET case_no = excluded.case_no, item = exc
     deadline = excluded.deadline, changed_at = excluded.changed_at,
     accepted_at = coalesce(excluded.accepted_at, hall_cases.accepted_at)
 """
+_SET_CASE_ALERT = """
+UPDATE hall_cases SET alert = %s, alert_at = %s WHERE hall = %s AND case_id = %s
+"""
 _UPDATE_HALL = """
 UPDATE halls SET acked_seq = %(acked)s, head_seq = greatest(head_seq, %(head)s, %(acked)s),
     last_event_at = coalesce(%(last_event_at)s, last_event_at), last_contact_at = now()
@@ -135,6 +138,7 @@ async def _project(conn: AsyncConnection, changes: Changes) -> None:
             (_UPSERT_TICKET, changes.tickets.values()),
             (_UPSERT_WINDOW, changes.windows.values()),
             (_UPSERT_CASE, changes.cases.values()),
+            (_SET_CASE_ALERT, changes.case_alerts.values()),
         ):
             if rows:
                 await cur.executemany(query, list(rows))
