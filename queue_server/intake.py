@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import secrets
+from typing import Any
 
 from onewindow import protocol as p
 from onewindow.applicant_rules import mask_id, mask_name, mask_phone
@@ -212,6 +213,10 @@ class Intake:
             await self._save(case, events, None)
             return case
 
+    async def cases(self, **conditions: Any) -> list[Case]:
+        """Cases, newest first, by the store's named conditions (`store.cases_by`)."""
+        return await self.service.storage.read(lambda c: store.cases_by(c, self.tz, **conditions))
+
     async def check_deadlines(self) -> int:
         """Warn the cases that are near their deadline and flag the overdue ones, once.
 
@@ -220,14 +225,10 @@ class Intake:
         """
         now = self.service.clock.now()
         today = now.date()
-        where = "state = 'accepted' AND deadline IS NOT NULL AND overdue = 0"
-        args: tuple[float, ...] = ()
-        if today == self._deadline_day:
-            where += " AND accepted_at >= ?"
-            args = (self._deadline_mark,)
+        since = self._deadline_mark if today == self._deadline_day else None
         async with self._lock:
-            open_cases = await self.service.storage.read(
-                lambda c: store.cases_where(c, self.tz, where, args, limit=100_000)
+            open_cases = await self.cases(
+                open_with_deadline=True, not_overdue=True, accepted_since=since, limit=100_000
             )
             self._deadline_day, self._deadline_mark = today, now.timestamp()
             count = 0

@@ -67,25 +67,13 @@ async def new_case(request: web.Request, call: Call) -> web.Response:
            "window": "a window number", "ticket": "a ticket number of today"},
 )  # fmt: skip
 async def list_cases(request: web.Request, call: Call) -> web.Response:
-    from queue_server.store import cases as store
-
     intake = request.app[INTAKE]
     q = request.query
-    where, args = ["1"], []
-    if q.get("state"):
-        where.append("state = ?")
-        args.append(q["state"])
-    if q.get("ticket"):
-        where.append("ticket_number = ?")
-        args.append(q["ticket"].upper())
-    if q.get("window", "").isdigit():
-        where.append("window = ?")
-        args.append(q["window"])
-    if q.get("alert") in ("warning", "overdue"):
-        where.append("state = 'accepted' AND deadline IS NOT NULL")
-    sql = " AND ".join(where)
-    cases = await intake.service.storage.read(
-        lambda c: store.cases_where(c, intake.tz, sql, tuple(args))
+    cases = await intake.cases(
+        state=q.get("state") or None,
+        ticket=q["ticket"].upper() if q.get("ticket") else None,
+        window=int(q["window"]) if q.get("window", "").isdigit() else None,
+        open_with_deadline=q.get("alert") in ("warning", "overdue"),
     )
     views = [intake.view(c) for c in cases]
     if q.get("alert") == "warning":

@@ -112,12 +112,37 @@ def get_case(conn: sqlite3.Connection, ref: str, tz: dt.tzinfo) -> Case | None:
     return case_from_row(row, tz) if row else None
 
 
-def cases_where(
-    conn: sqlite3.Connection, tz: dt.tzinfo, where: str = "1", args: tuple[Any, ...] = (),
+def cases_by(
+    conn: sqlite3.Connection,
+    tz: dt.tzinfo,
+    *,
+    state: str | None = None,
+    ticket: str | None = None,
+    window: int | None = None,
+    open_with_deadline: bool = False,
+    not_overdue: bool = False,
+    accepted_since: float | None = None,
     limit: int = 500,
-) -> list[Case]:  # fmt: skip
+) -> list[Case]:
+    """Cases, newest first, that meet every condition given.
+
+    `open_with_deadline`: accepted and not yet decided, with a promised deadline.
+    """
+    where, args = ["1"], []
+    for column, value in (("state", state), ("ticket_number", ticket), ("window", window)):
+        if value is not None:
+            where.append(f"{column} = ?")
+            args.append(value)
+    if open_with_deadline:
+        where.append("state = 'accepted' AND deadline IS NOT NULL")
+    if not_overdue:
+        where.append("overdue = 0")
+    if accepted_since is not None:
+        where.append("accepted_at >= ?")
+        args.append(accepted_since)
     rows = conn.execute(
-        f"SELECT * FROM cases WHERE {where} ORDER BY created_at DESC LIMIT ?", (*args, limit)
+        f"SELECT * FROM cases WHERE {' AND '.join(where)} ORDER BY created_at DESC LIMIT ?",
+        (*args, limit),
     )
     return [case_from_row(r, tz) for r in rows]
 
@@ -195,9 +220,7 @@ def rating_from_row(row: sqlite3.Row, tz: dt.tzinfo) -> Rating:
     )
 
 
-def ratings_with(
-    conn: sqlite3.Connection, tz: dt.tzinfo, scores: Iterable[int]
-) -> list[Rating]:
+def ratings_with(conn: sqlite3.Connection, tz: dt.tzinfo, scores: Iterable[int]) -> list[Rating]:
     """The latest 500 ratings whose score is one of `scores`, newest first."""
     wanted = sorted(set(scores))
     marks = ", ".join("?" * len(wanted))
