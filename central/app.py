@@ -6,10 +6,10 @@ from collections.abc import AsyncIterator
 
 from aiohttp import web
 
-from central import api, store
+from central import api, cases, store
 from central.config import DistrictConfig
 from central.errors import error_middleware
-from central.keys import DISTRICT, OPENAPI, POOL, TOKENS
+from central.keys import CASES, DISTRICT, OPENAPI, POOL, TOKENS
 from central.routing import token_table
 
 VERSION = "0.1.0"
@@ -21,6 +21,7 @@ def create_central_app(config: DistrictConfig) -> web.Application:
     app = web.Application(middlewares=[error_middleware], client_max_size=MAX_BODY)
     app[DISTRICT] = config
     app[TOKENS] = token_table(config)
+    app[CASES] = cases.CaseQuery(config)
     api.routes.install(app)
     app[OPENAPI] = api.routes.openapi(f"OneWindow 一窗通 — {config.centre.name}", VERSION)
     app.cleanup_ctx.append(_database)

@@ -9,6 +9,7 @@ from aiohttp import web
 if TYPE_CHECKING:
     from psycopg_pool import AsyncConnectionPool
 
+    from central.cases import CaseQuery
     from central.config import DistrictConfig
     from queue_server.auth import Principal
 
@@ -16,3 +17,4 @@ DISTRICT: web.AppKey[DistrictConfig] = web.AppKey("district")
 POOL: web.AppKey[AsyncConnectionPool] = web.AppKey("pool")
 TOKENS: web.AppKey[dict[str, Principal]] = web.AppKey("tokens")
 OPENAPI: web.AppKey[dict[str, Any]] = web.AppKey("central_openapi")
+CASES: web.AppKey[CaseQuery] = web.AppKey("case_query")

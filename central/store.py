@@ -12,7 +12,7 @@ import datetime as dt
 from psycopg import AsyncConnection
 from psycopg_pool import AsyncConnectionPool
 
-from central import migrations
+from central import cases, migrations
 from central.config import DistrictConfig
 from central.projection import Changes, fold
 from onewindow import protocol as p
@@ -98,6 +98,7 @@ async def ingest(pool: AsyncConnectionPool, hall: str, batch: pd.EventBatch, tz:
             run = await _run(conn, hall, acked, new_acked, {e.seq: e for e in fresh})
             changes = fold(hall, run, tz)
             await _project(conn, changes)
+            await cases.project(conn, hall, run)
         await conn.execute(
             _UPDATE_HALL,
             {"hall": hall, "acked": new_acked, "head": batch.head,
