@@ -310,14 +310,14 @@ class Intake:
         return view
 
     async def _own_progress(self, case_no: str | None, last4: str) -> p.ProgressView:
-        case = None
-        if case_no is not None:
-            case = await self.service.storage.read(lambda c: store.get_case(c, case_no, self.tz))
+        if case_no is None:
+            raise r.NotFound("progress_not_found")
+        case = await self.service.storage.read(lambda c: store.get_case(c, case_no, self.tz))
         if case is None or case.case_no != case_no or not phone_matches(case.phone, last4):
             raise r.NotFound("progress_not_found")
         item = self.catalogue.get(case.item)
         return p.ProgressView(
-            case_no=case.case_no, item_name_zh=item.name_zh if item else case.item,
+            case_no=case_no, item_name_zh=item.name_zh if item else case.item,
             item_name_en=item.name_en if item else case.item,
             state=case.state,  # type: ignore[arg-type]
             accepted_at=case.accepted_at, deadline=case.deadline, decided_at=case.decided_at,

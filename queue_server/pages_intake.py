@@ -151,9 +151,7 @@ async def progress_answer(request: web.Request, call: Call) -> web.Response:
         return _progress_page(request, lang, case_no, _error(lang, "not_found"), 404)
     except ApiError as e:
         if e.code == "district_unavailable":
-            return _progress_page(
-                request, lang, case_no, _error(lang, "district.unavailable"), 503
-            )
+            return _progress_page(request, lang, case_no, _error(lang, "district.unavailable"), 503)
         if e.status != 429:
             raise
         minutes = e.detail.get("minutes", "")
