@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from aiohttp import web
 
-from central import figures, reports, store
-from central.keys import DISTRICT, MONITOR, OPENAPI, POOL
+from central import cases, figures, reports, store
+from central.errors import error_response
+from central.keys import CASES, DISTRICT, MONITOR, OPENAPI, POOL
 from central.routing import HALLS, VIEWERS, CentralRoutes
-from onewindow import i18n
+from onewindow import case_numbers, i18n
 from onewindow.protocol import district as pd
 from queue_server.http.errors import ApiError
 from queue_server.http.routing import Call, answer
@@ -96,6 +98,36 @@ async def district_report(request: web.Request, call: Call) -> web.Response:
     lang = i18n.pick_language(request.headers.get("Accept-Language"))
     period = period_of(dict(request.query), lang, now.date())
     return answer(await reports.district_report(request.app[POOL], config, period, now))
+
+
+@routes.add(
+    "GET", "/api/cases/{case_no}",
+    summary="A case of any hall: state, item, hall, deadline, days left (no personal data)",
+    tag="district", answers={200: pd.DistrictCaseView}, allow=HALLS, errors=(404, 422, 429, 503),
+    query={"proof": "HMAC-SHA256(proof_key, case_no|last 4 phone digits), 64 hex digits"},
+)  # fmt: skip
+async def case_progress(request: web.Request, call: Call) -> web.Response:
+    assert call.principal is not None
+    case_no = case_numbers.normalise(request.match_info["case_no"])
+    proof = request.query.get("proof", "")
+    if not _PROOF.match(proof):
+        raise ApiError(422, "bad_proof")
+    try:
+        found = None
+        if case_no is not None:
+            found = await request.app[CASES].find(
+                request.app[POOL], call.principal.name, case_no, proof
+            )
+    except cases.Limited as e:
+        response = error_response(request, 429, "case_query_limited", {"minutes": e.retry_s // 60})
+        response.headers["Retry-After"] = str(e.retry_s)
+        return response
+    if found is None:
+        raise ApiError(404, "case_not_found")
+    return answer(found)
+
+
+_PROOF = re.compile(r"^[0-9a-f]{64}$")
 
 
 @routes.add(

@@ -6,10 +6,10 @@ from collections.abc import AsyncIterator
 
 from aiohttp import web
 
-from central import api, monitor_pages, store
+from central import api, cases, monitor_pages, store
 from central.config import DistrictConfig
 from central.errors import error_middleware
-from central.keys import DISTRICT, MONITOR, OPENAPI, POOL, TOKENS
+from central.keys import CASES, DISTRICT, MONITOR, OPENAPI, POOL, TOKENS
 from central.monitor import Monitor
 from central.routing import CentralRoutes, token_table
 
@@ -23,6 +23,7 @@ def create_central_app(config: DistrictConfig) -> web.Application:
     app = web.Application(middlewares=[error_middleware], client_max_size=MAX_BODY)
     app[DISTRICT] = config
     app[TOKENS] = token_table(config)
+    app[CASES] = cases.CaseQuery(config)
     doc = CentralRoutes()
     for table in ROUTE_TABLES:
         table.install(app)

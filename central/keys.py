@@ -9,6 +9,7 @@ from aiohttp import web
 if TYPE_CHECKING:
     from psycopg_pool import AsyncConnectionPool
 
+    from central.cases import CaseQuery
     from central.config import DistrictConfig
     from central.monitor import Monitor
     from queue_server.auth import Principal
@@ -18,3 +19,4 @@ POOL: web.AppKey[AsyncConnectionPool] = web.AppKey("pool")
 TOKENS: web.AppKey[dict[str, Principal]] = web.AppKey("tokens")
 OPENAPI: web.AppKey[dict[str, Any]] = web.AppKey("central_openapi")
 MONITOR: web.AppKey[Monitor] = web.AppKey("monitor")
+CASES: web.AppKey[CaseQuery] = web.AppKey("case_query")

@@ -12,7 +12,7 @@ import datetime as dt
 from psycopg import AsyncConnection
 from psycopg_pool import AsyncConnectionPool
 
-from central import migrations, report_rows
+from central import cases, migrations, report_rows
 from central.config import DistrictConfig
 from central.projection import Changes, fold
 from onewindow import protocol as p
@@ -102,6 +102,7 @@ async def ingest(pool: AsyncConnectionPool, hall: str, batch: pd.EventBatch, tz:
             changes = fold(hall, run, tz)
             await _project(conn, changes)
             await report_rows.project(conn, hall, report_rows.fold(hall, run, tz))
+            await cases.project(conn, hall, run)
         await conn.execute(
             _UPDATE_HALL,
             {"hall": hall, "acked": new_acked, "head": batch.head,

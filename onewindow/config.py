@@ -11,10 +11,11 @@ import re
 import tomllib
 import zoneinfo
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
+from onewindow import case_numbers
 from onewindow.config_table import ConfigError, Table
 
 T = TypeVar("T")
@@ -43,6 +44,8 @@ class HallConfig:
     timezone: str = "Asia/Shanghai"
     day_starts_at: dt.time = dt.time(0, 0)
     notice: str = ""
+    # Carried by this hall's case numbers ([hall] code, else [uplink] hall); "" = none.
+    code: str = ""
 
     @property
     def tz(self) -> zoneinfo.ZoneInfo:
@@ -137,6 +140,8 @@ class UplinkConfig:
     heartbeat_s: float = 10.0  # an empty delivery when idle, so the centre sees the hall
     retry_max_s: float = 30.0  # the longest back-off after a failed delivery
     timeout_s: float = 10.0
+    # The district's secret for case proofs, shared by the halls and never the centre.
+    proof_key: str = ""
 
 
 @dataclass(frozen=True)
@@ -299,7 +304,31 @@ def _uplink(t: Table) -> UplinkConfig | None:
         heartbeat_s=t.positive("heartbeat_s", float, 10.0),
         retry_max_s=t.positive("retry_max_s", float, 30.0),
         timeout_s=t.positive("timeout_s", float, 10.0),
+        proof_key=_proof_key(t),
     )
+
+
+def _proof_key(t: Table) -> str:
+    key = t.get("proof_key", str, "")
+    if key and len(key) < 16:
+        raise ConfigError(t.key("proof_key"), "***", "至少 16 个字符 must be 16+ characters")
+    return key
+
+
+def _case_code(hall: HallConfig, t: Table, uplink: UplinkConfig | None) -> HallConfig:
+    """The code case numbers carry: one per hall, the district's own, so they stay unique."""
+    code = t.get("code", str, "")
+    if code and not case_numbers.HALL_CODE.match(code):
+        raise ConfigError(t.key("code"), code, "应为 1–8 个大写字母 must be 1–8 capital letters")
+    if uplink is None:
+        return replace(hall, code=code)
+    if code and code != uplink.hall:
+        raise ConfigError(t.key("code"), code, f"应与 uplink.hall（{uplink.hall}）相同 must match")
+    if not case_numbers.HALL_CODE.match(uplink.hall):
+        raise ConfigError(
+            "uplink.hall", uplink.hall, "办件编号用它：应为 1–8 个大写字母 must be A–Z only"
+        )
+    return replace(hall, code=uplink.hall)
 
 
 def _unique(items: list[T], key: Callable[[T], object], path: str, what: str) -> None:
@@ -332,9 +361,10 @@ def parse_config(data: Mapping[str, Any], base_dir: Path = Path(".")) -> Config:
         )
     kiosk, display, holidays = root.sub("kiosk"), root.sub("display"), root.sub("holidays")
     cases = root.sub("cases")
+    uplink = _uplink(root.sub("uplink"))
     return Config(
         server=_server(root.sub("server")),
-        hall=_hall(root.sub("hall")),
+        hall=_case_code(_hall(root.sub("hall")), root.sub("hall"), uplink),
         services=tuple(services),
         windows=tuple(windows),
         devices=tuple(devices),
@@ -364,7 +394,7 @@ def parse_config(data: Mapping[str, Any], base_dir: Path = Path(".")) -> Config:
         holidays=holidays.dates("dates"),
         workdays=holidays.dates("workdays"),
         base_dir=base_dir,
-        uplink=_uplink(root.sub("uplink")),
+        uplink=uplink,
     )
 
 

@@ -12,12 +12,14 @@ import datetime as dt
 import secrets
 from typing import Any
 
+from onewindow import case_numbers
 from onewindow import protocol as p
 from onewindow.applicant_rules import mask_id, mask_name, mask_phone
 from onewindow.catalogue import Catalogue, CatalogueItem
 from queue_server import rules as r
 from queue_server.attempts import AttemptLimit
 from queue_server.auth import Principal
+from queue_server.district_cases import DistrictCases
 from queue_server.intake_input import checked_applicant, refuse_control_characters
 from queue_server.rules.cases import Case, CaseEvent, CaseRules, checked_materials, phone_matches
 from queue_server.service import HallService
@@ -46,12 +48,14 @@ class Intake:
         self._attempts = AttemptLimit(service.config.cases.progress_window_minutes * 60)
         self._deadline_day: dt.date | None = None
         self._deadline_mark = 0.0
+        self.code = service.config.hall.code
+        self.district = DistrictCases(service.config.uplink)
 
     def load(self) -> None:
         day = self.service.rules.business_day(self.service.clock.now())
         read = self.service.storage.read_now
         self._case_day = day
-        self._case_seq = read(lambda c: store.last_case_seq(c, day))
+        self._case_seq = read(lambda c: store.last_case_seq(c, day, self.code))
 
     # -- lookups --
 
@@ -83,13 +87,13 @@ class Intake:
     ) -> tuple[list[CaseEvent], dt.date]:
         """Submit with the case numbered first, since its events copy the case as it is.
 
-        The number is YYYYMMDD + the day's sequence, given on the first submit; a submit
-        the rules refuse gives it back, so refusals leave no gaps.
+        The number is the hall's code + YYYYMMDD + the day's sequence, given on the first
+        submit; a submit the rules refuse gives it back, so refusals leave no gaps.
         """
         day = self.service.rules.business_day(now)
         fresh = case.case_no is None
         if fresh:
-            case.case_no = f"{day:%Y%m%d}{self._next_seq(day):04d}"
+            case.case_no = case_numbers.make(self.code, day, self._next_seq(day))
         try:
             events = self.rules.submit(case, item, received, now)
         except r.QueueError:
@@ -104,7 +108,8 @@ class Intake:
         if day != self._case_day:
             # A day may already have cases (a simulated clock moved into a stored day).
             read = self.service.storage.read_now
-            self._case_day, self._case_seq = day, read(lambda c: store.last_case_seq(c, day))
+            code = self.code
+            self._case_day, self._case_seq = day, read(lambda c: store.last_case_seq(c, day, code))
         return self._case_seq + 1
 
     async def _save(self, case: Case, events: list[CaseEvent], day: dt.date | None) -> None:
@@ -119,6 +124,8 @@ class Intake:
             extra["missing"] = list(c.missing)
         if event.kind == "warning":
             extra["remaining_workdays"] = event.remaining or 0
+        if event.kind == "accepted":
+            extra["proof"] = self._proof(c)
         now = self.service.clock.now()
         return lambda seq: cls(
             seq=seq, at=now, case_id=c.id, case_no=c.case_no, item=c.item, service=c.service,
@@ -126,6 +133,14 @@ class Intake:
             accepted_at=c.accepted_at, decided_at=c.decided_at, overdue=c.overdue,
             state=c.state, **extra,  # type: ignore[arg-type]
         )  # fmt: skip
+
+    def _proof(self, case: Case) -> str | None:
+        """The digest the centre checks a visitor's digits against; never the digits."""
+        up = self.service.config.uplink
+        last4 = case_numbers.phone_last4(case.phone)
+        if up is None or not up.proof_key or case.case_no is None or last4 is None:
+            return None
+        return case_numbers.proof(up.proof_key, case.case_no, last4)
 
     def _applicant(self, applicant: p.Applicant | None, now: dt.datetime) -> p.Applicant:
         assert applicant is not None
@@ -273,21 +288,35 @@ class Intake:
     ) -> p.ProgressView:
         """Case number + the phone's last 4 digits; every wrong pair answers the same.
 
-        Wrong pairs are limited per `client` (an address, or a kiosk device, which
-        serves many visitors and so gets `allowance` times the attempts).
+        A number carrying another hall's code is asked of the district centre. Wrong
+        pairs are limited per `client` (an address, or a kiosk device, which serves
+        many visitors and so gets `allowance` times the attempts), whichever hall the
+        case is from.
         """
         cfg = self.service.config.cases
         attempt = self._attempts.take(client, cfg.progress_attempts * allowance)
         if attempt is None:
             raise r.Limited("progress_limited", minutes=round(cfg.progress_window_minutes))
+        number = case_numbers.normalise(case_no)
         try:
-            case = await self._progress_case(case_no)
+            if number is not None and case_numbers.is_foreign(number, self.code):
+                view = await self._district_progress(number, last4)
+            else:
+                view = await self._own_progress(number, last4)
+        except r.NotFound:
+            raise  # a wrong pair: it counts
         except BaseException:
             self._attempts.give_back(attempt)  # not checked: not a guess
             raise
+        self._attempts.give_back(attempt)
+        return view
+
+    async def _own_progress(self, case_no: str | None, last4: str) -> p.ProgressView:
+        if case_no is None:
+            raise r.NotFound("progress_not_found")
+        case = await self.service.storage.read(lambda c: store.get_case(c, case_no, self.tz))
         if case is None or case.case_no != case_no or not phone_matches(case.phone, last4):
             raise r.NotFound("progress_not_found")
-        self._attempts.give_back(attempt)
         item = self.catalogue.get(case.item)
         return p.ProgressView(
             case_no=case_no, item_name_zh=item.name_zh if item else case.item,
@@ -295,12 +324,26 @@ class Intake:
             state=case.state,  # type: ignore[arg-type]
             accepted_at=case.accepted_at, deadline=case.deadline, decided_at=case.decided_at,
             issued_at=case.issued_at, missing=list(case.missing),
+            remaining_workdays=self.rules.remaining(case, self.service.clock.now().date()),
         )  # fmt: skip
 
-    async def _progress_case(self, case_no: str) -> Case | None:
-        if not (case_no.isdigit() and len(case_no) == 12):
-            return None
-        return await self.service.storage.read(lambda c: store.get_case(c, case_no, self.tz))
+    async def _district_progress(self, case_no: str, last4: str) -> p.ProgressView:
+        if not (len(last4) == 4 and last4.isdigit()):
+            raise r.NotFound("progress_not_found")
+        found = await self.district.find(case_no, last4)
+        item = self.catalogue.get(found.item)
+        remaining = None
+        if found.deadline is not None and found.state == "accepted":
+            today = self.service.clock.now().date()
+            remaining = self.rules.calendar.remaining(today, found.deadline)
+        finished = found.finished_at if found.state in ("approved", "rejected", "issued") else None
+        return p.ProgressView(
+            case_no=found.case_no, item_name_zh=item.name_zh if item else found.item,
+            item_name_en=item.name_en if item else found.item, state=found.state,
+            accepted_at=found.accepted_at, deadline=found.deadline, decided_at=finished,
+            issued_at=None, missing=found.missing, remaining_workdays=remaining,
+            hall=found.hall, hall_name_zh=found.hall_name_zh, hall_name_en=found.hall_name_en,
+        )  # fmt: skip
 
 
 def _fill(case: Case, applicant: p.Applicant) -> None:

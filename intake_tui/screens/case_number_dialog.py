@@ -7,14 +7,14 @@ from textual.widgets import Input, Label
 
 from intake_tui.case_labels import it
 from intake_tui.screens.dialog import Dialog, Invalid
-
-CASE_NO_DIGITS = 12
+from onewindow import case_numbers
 
 
 def case_number(raw: str, lang: str) -> str:
-    """A case number as typed (stray spaces allowed, as it is printed in groups)."""
-    number = raw.replace(" ", "")
-    if len(number) != CASE_NO_DIGITS or not number.isdigit():
+    """A case number as typed (stray spaces allowed, as it is printed in groups; the
+    hall's letters in either case)."""
+    number = case_numbers.normalise(raw)
+    if number is None:
         raise Invalid(it("dialog.case_no_invalid", lang))
     return number
 
@@ -25,8 +25,8 @@ class CaseNumberDialog(Dialog[str]):
 
     def fields(self) -> ComposeResult:
         yield Label(it("dialog.case_no", self.lang))
-        yield Input(id="case-no", placeholder="202603020001", max_length=16,
-                    restrict=r"[0-9 ]*")  # fmt: skip
+        yield Input(id="case-no", placeholder="HZ202603020001", max_length=24,
+                    restrict=r"[A-Za-z0-9 -]*")  # fmt: skip
 
     def result(self) -> str:
         return case_number(self.value("case-no"), self.lang)

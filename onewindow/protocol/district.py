@@ -14,6 +14,7 @@ from msgspec import Meta
 
 from onewindow.protocol.base import WindowStateName, Wire
 from onewindow.protocol.events import Event
+from onewindow.protocol.intake import CaseStateName
 from onewindow.protocol.reports import DayFigures, GroupFigures, HourFigures, WaitBucket
 
 MAX_BATCH = 5000
@@ -130,3 +131,26 @@ class DistrictReport(Wire, frozen=True):
     hours: list[HourFigures]
     days: list[DayFigures]
     wait_distribution: list[WaitBucket]
+# --- the district-wide progress query --------------------------------------------------
+
+CaseProof = Annotated[str, Meta(pattern="^[0-9a-f]{64}$")]
+
+
+class DistrictCaseView(Wire, frozen=True):
+    """A case of any hall as the centre knows it from the events: no personal data.
+
+    `days_left` counts calendar days to the deadline (the centre keeps no holidays;
+    the asking hall turns the deadline into working days with its own calendar).
+    """
+
+    case_no: str
+    hall: str
+    hall_name_zh: str
+    hall_name_en: str
+    item: str
+    state: CaseStateName
+    accepted_at: dt.datetime | None
+    deadline: dt.date | None
+    finished_at: dt.datetime | None
+    days_left: int | None
+    missing: list[str]

@@ -118,7 +118,10 @@ class CaseEventBase(EventBase, frozen=True):
 
 
 class CaseAccepted(CaseEventBase, frozen=True, tag="case.accepted"):
-    pass
+    # HMAC-SHA256(the district's proof_key, "case_no|last 4 phone digits"): lets the
+    # centre check a visitor's proof for the district-wide progress query without ever
+    # holding the digits (onewindow/case_numbers.py). None when the hall has no key.
+    proof: str | None = None
 
 
 class CaseReturned(CaseEventBase, frozen=True, tag="case.returned"):

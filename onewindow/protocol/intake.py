@@ -167,6 +167,11 @@ class ProgressView(Wire, frozen=True):
     decided_at: dt.datetime | None
     issued_at: dt.datetime | None
     missing: list[str]
+    remaining_workdays: int | None = None  # while the case is being handled
+    # Set when the case was accepted in another hall of the district (全城通办).
+    hall: str | None = None
+    hall_name_zh: str | None = None
+    hall_name_en: str | None = None
 
 
 class RatingRequest(Wire, frozen=True):

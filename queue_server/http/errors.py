@@ -23,6 +23,7 @@ _STATUS = {
     rules.Forbidden: 403,
     rules.NotSignedIn: 401,
     rules.Limited: 429,
+    rules.Unavailable: 503,
 }
 _HTTP_CODES = {
     400: "bad_json",

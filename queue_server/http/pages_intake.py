@@ -24,11 +24,10 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 
-from onewindow import i18n
+from onewindow import case_numbers, i18n
 from onewindow import protocol as p
 from onewindow.config import WindowConfig
 from queue_server import rules
-from queue_server.http.errors import ApiError
 from queue_server.http.keys import INTAKE, SERVICE, SESSIONS
 from queue_server.http.pages import PRIVATE, PageAssets, html_response, inline_json, page_language
 from queue_server.http.routing import Call, Routes, ascii_number
@@ -115,12 +114,13 @@ def _rate_fault(
 @routes.add(
     "GET", "/progress", summary="Case progress query form; ?case_no= prefills it (HTML)",
     tag="pages", answers={200: None}, allow=None,
-    query={"case_no": "the 12-digit case number, as the slips' QR code gives it", **_LANG_QUERY},
+    query={"case_no": "the case number (HZ202612040001), as the slips' QR code gives it",
+           **_LANG_QUERY},
 )  # fmt: skip
 async def progress_form(request: web.Request, call: Call) -> web.Response:
     lang = page_language(request)
-    case_no = request.query.get("case_no", "").strip()
-    return _progress_page(request, lang, case_no if _CASE_NO.match(case_no) else "", "")
+    case_no = case_numbers.normalise(request.query.get("case_no", ""))
+    return _progress_page(request, lang, case_no or "", "")
 
 
 @routes.add(
@@ -135,20 +135,22 @@ async def progress_answer(request: web.Request, call: Call) -> web.Response:
         # is the sender's mistake: say so on the page, never a 500.
         lang = page_language(request)
         return _progress_page(request, lang, "", _error(lang, "bad_form"), 400)
-    case_no, phone4 = str(form.get("case_no", "")).strip(), str(form.get("phone4", "")).strip()
+    typed, phone4 = str(form.get("case_no", "")).strip(), str(form.get("phone4", "")).strip()
     lang = page_language(request, str(form.get("lang", "")))
     # A malformed entry is told at once and not counted: it cannot match any case.
-    if not _CASE_NO.match(case_no):
-        return _progress_page(request, lang, case_no[:12], _error(lang, "bad_case_no"), 422)
+    case_no = case_numbers.normalise(typed)
+    if case_no is None:
+        shown = typed[: case_numbers.MAX_TYPED]
+        return _progress_page(request, lang, shown, _error(lang, "bad_case_no"), 422)
     if not _PHONE4.match(phone4):
         return _progress_page(request, lang, case_no, _error(lang, "bad_phone4"), 422)
     try:
         view = await request.app[INTAKE].progress(case_no, phone4, request.remote or "?")
     except rules.NotFound:
         return _progress_page(request, lang, case_no, _error(lang, "not_found"), 404)
-    except ApiError as e:
-        if e.status != 429:
-            raise
+    except rules.Unavailable:
+        return _progress_page(request, lang, case_no, _error(lang, "district.unavailable"), 503)
+    except rules.Limited as e:
         minutes = e.detail.get("minutes", "")
         return _progress_page(request, lang, case_no, _error(lang, "limited", minutes=minutes), 429)
     except StorageError:
@@ -156,7 +158,6 @@ async def progress_answer(request: web.Request, call: Call) -> web.Response:
     return _progress_page(request, lang, case_no, _answer(request, view, lang))
 
 
-_CASE_NO = re.compile(r"^[0-9]{12}$")
 _PHONE4 = re.compile(r"^[0-9]{4}$")
 
 
@@ -165,7 +166,8 @@ def _progress_page(
 ) -> web.Response:
     s, esc = _strings("progress", lang), html.escape
     other = "en" if lang == "zh" else "zh"
-    query = {"lang": other, **({"case_no": case_no} if _CASE_NO.match(case_no) else {})}
+    known = case_numbers.normalise(case_no)
+    query = {"lang": other, **({"case_no": known} if known else {})}
     values = {k: esc(v) for k, v in s.items()} | {
         "lang": "en" if lang == "en" else "zh-CN",
         "lang_code": lang,
@@ -188,13 +190,17 @@ def _answer(request: web.Request, view: p.ProgressView, lang: str) -> str:
     t, esc = i18n.text, html.escape
     tz = request.app[SERVICE].config.hall.tz
     item = view.item_name_en if lang == "en" and view.item_name_en else view.item_name_zh
+    hall = view.hall_name_en if lang == "en" and view.hall_name_en else view.hall_name_zh
+    left = view.remaining_workdays
     rows = [
-        ("case_no", view.case_no), ("item", item),
+        ("case_no", view.case_no), ("district.hall", hall or ""), ("item", item),
         ("accepted_at", _day(view.accepted_at, tz)), ("deadline", _day(view.deadline, tz)),
+        ("district.remaining", "" if left is None else t("progress.district.days", lang, n=left)),
         ("decided_at", _day(view.decided_at, tz)), ("issued_at", _day(view.issued_at, tz)),
     ]  # fmt: skip
     facts = "".join(
-        f'<div class="{key}"><dt>{esc(t(f"progress.{key}", lang))}</dt><dd>{esc(value)}</dd></div>'
+        f'<div class="{key.replace(".", "-")}"><dt>{esc(t(f"progress.{key}", lang))}</dt>'
+        f"<dd>{esc(value)}</dd></div>"
         for key, value in rows
         if value
     )

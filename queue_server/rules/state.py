@@ -92,6 +92,10 @@ class Limited(QueueError):
     """Too many tries: wait `minutes` before the next one (429)."""
 
 
+class Unavailable(QueueError):
+    """Something beyond the hall that the answer needs cannot be reached now (503)."""
+
+
 # --- the hall's shape, from the config ------------------------------------------------
 
 
@@ -212,6 +216,7 @@ __all__ = [
     "Ticket",
     "TicketKind",
     "TicketState",
+    "Unavailable",
     "Window",
     "WindowRule",
     "WindowState",

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from onewindow import case_numbers
 from queue_server.rules.cases import Case
 from queue_server.store.storage import moment, seconds
 
@@ -147,17 +148,21 @@ def cases_by(
     return [case_from_row(r, tz) for r in rows]
 
 
-def last_case_seq(conn: sqlite3.Connection, day: dt.date) -> int:
-    """The day's highest case number (`YYYYMMDDnnnn`), as its sequence part.
+def last_case_seq(conn: sqlite3.Connection, day: dt.date, hall: str = "") -> int:
+    """The day's highest case number of `hall`'s code (`HZ` + YYYYMMDD + nnnn), as its
+    sequence part.
 
     Read from the numbers themselves (a range on their unique index), so nothing else
-    stored about a case can make a number come round twice.
+    stored about a case can make a number come round twice. The longest number is the
+    highest: past the 9,999th case of a day the sequence grows a digit.
     """
-    low, high = f"{day:%Y%m%d}", f"{day + dt.timedelta(days=1):%Y%m%d}"
+    low, high = case_numbers.day_range(hall, day)
     row = conn.execute(
-        "SELECT max(case_no) FROM cases WHERE case_no >= ? AND case_no < ?", (low, high)
+        "SELECT case_no FROM cases WHERE case_no >= ? AND case_no < ? "
+        "ORDER BY length(case_no) DESC, case_no DESC LIMIT 1",
+        (low, high),
     ).fetchone()
-    return int(row[0][8:]) if row and row[0] else 0
+    return case_numbers.sequence(row[0]) if row else 0
 
 
 # --- ratings ---------------------------------------------------------------------------

@@ -1,5 +1,9 @@
 """Case progress at the kiosk (办件进度查询): a case number and the phone's last 4 digits.
 
+A case number starts with the letters of the hall that accepted it (`HZ202612040001`):
+letter keys take them before the first digit, and a number of another hall of the
+district is looked up at the district centre by the hall server (全城通办).
+
 Two steps on a big keypad (the kiosk is touched, not typed at, though a keyboard
 works too), then the answer: the state and dates of the case, and for a returned
 case what is still missing — never anything about a person. The 4 digits are shown
@@ -30,13 +34,16 @@ from onewindow.config import Config
 CASE_DIGITS, PHONE_DIGITS = 12, 4
 ANSWER_IDLE_FACTOR = 3  # an answer takes longer to read than a button to find
 KEYS = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "clear", "0", "back_key"]
+LETTERS = [chr(c) for c in range(ord("A"), ord("Z") + 1)]
+CODE_LETTERS = 8  # the longest hall code (onewindow/case_numbers.py)
 
 
 class ProgressScreen(Screen[None]):
     CSS_PATH = "progress.tcss"
 
     step: var[str] = var("case")  # case → phone → answer
-    case_no: var[str] = var("")
+    hall_code: var[str] = var("")  # the letters of the case number
+    case_no: var[str] = var("")  # its 12 digits
     phone4: var[str] = var("")
     note: var[str] = var("")
     answer: var[p.ProgressView | None] = var(None)
@@ -53,8 +60,14 @@ class ProgressScreen(Screen[None]):
         with Vertical(id="progress-card"):
             yield Static(t("progress.title"), id="progress-title")
             yield Static(id="progress-step")
+            yield Static(id="progress-code")
             yield Digits(id="progress-entry")
             yield Static(id="progress-note")
+            with Grid(id="letters"):
+                for letter in LETTERS:
+                    button = _touch_only(Button(letter, id=f"letter-{letter}", classes="letter"))
+                    button.active_effect_duration = 0
+                    yield button
             with Grid(id="keypad"):
                 for key in KEYS:
                     label = t(f"progress.kiosk.{key}") if not key.isdigit() else key
@@ -84,6 +97,10 @@ class ProgressScreen(Screen[None]):
         for part in ("#progress-step", "#progress-entry", "#keypad"):
             self.query_one(part).display = entering
         self.query_one("#progress-answer").display = not entering
+        self.query_one("#letters").display = self.step == "case"
+        code = self.query_one("#progress-code", Static)
+        code.display = self.step == "case" and bool(self.hall_code)
+        code.update(self._t("progress.kiosk.hall_code", code=self.hall_code))
         step = {"case": "progress.kiosk.enter_case_no", "phone": "progress.kiosk.enter_phone4"}
         self.query_one("#progress-step", Static).update(
             self._t(step.get(self.step, "progress.title"))
@@ -117,6 +134,11 @@ class ProgressScreen(Screen[None]):
             ("progress.decided_at", _day(view.decided_at, tz)),
             ("progress.issued_at", _day(view.issued_at, tz)),
         ]  # fmt: skip
+        hall = view.hall_name_en if self.lang == "en" and view.hall_name_en else view.hall_name_zh
+        left = view.remaining_workdays
+        rows.insert(1, ("progress.district.hall", hall or ""))
+        rows.insert(5, ("progress.district.remaining",
+                        "" if left is None else t("progress.district.days", n=left)))  # fmt: skip
         lines = [f"[b]{t(f'progress.states.{view.state}')}[/b]", ""]
         lines += [f"{t(key)}：{value}" for key, value in rows if value]
         if view.state == "returned" and view.missing:
@@ -128,6 +150,9 @@ class ProgressScreen(Screen[None]):
         self._paint()
 
     def watch_case_no(self) -> None:
+        self._paint()
+
+    def watch_hall_code(self) -> None:
         self._paint()
 
     def watch_phone4(self) -> None:
@@ -145,7 +170,14 @@ class ProgressScreen(Screen[None]):
     def _key(self, event: Button.Pressed) -> None:
         self._press((event.button.id or "").removeprefix("key-"))
 
+    @on(Button.Pressed, ".letter")
+    def _letter(self, event: Button.Pressed) -> None:
+        self._press((event.button.id or "").removeprefix("letter-"))
+
     def _press(self, key: str) -> None:
+        if self.step == "case" and self._press_code(key):
+            self.note = ""
+            return
         field = "phone4" if self.step == "phone" else "case_no"
         value: str = getattr(self, field)
         limit = PHONE_DIGITS if field == "phone4" else CASE_DIGITS
@@ -158,6 +190,19 @@ class ProgressScreen(Screen[None]):
         setattr(self, field, value)
         self.note = ""
 
+    def _press_code(self, key: str) -> bool:
+        """The hall's letters come before the digits: True when `key` went to them."""
+        if key in LETTERS:
+            if not self.case_no and len(self.hall_code) < CODE_LETTERS:
+                self.hall_code += key
+            return True
+        if key == "back_key" and not self.case_no and self.hall_code:
+            self.hall_code = self.hall_code[:-1]
+            return True
+        if key == "clear":
+            self.hall_code = ""
+        return False
+
     @on(Button.Pressed, "#progress-go")
     def _go(self) -> None:
         if self.step == "case" and len(self.case_no) == CASE_DIGITS:
@@ -165,7 +210,7 @@ class ProgressScreen(Screen[None]):
         elif self.step == "phone" and len(self.phone4) == PHONE_DIGITS:
             self.ask()
         elif self.step == "answer":
-            self.case_no = self.phone4 = ""
+            self.hall_code = self.case_no = self.phone4 = ""
             self.answer = None
             self.step = "case"
             self._touched()
@@ -176,8 +221,9 @@ class ProgressScreen(Screen[None]):
             self.dismiss()
 
     def on_key(self, event: Key) -> None:
-        if self.step != "answer" and event.character and event.character.isdigit():
-            self._press(event.character)
+        char = event.character
+        if self.step != "answer" and char and (char.isdigit() or char.upper() in LETTERS):
+            self._press(char.upper())
         elif event.key == "backspace":
             self._press("back_key")
         elif event.key == "enter":
@@ -208,7 +254,7 @@ class ProgressScreen(Screen[None]):
     async def ask(self) -> None:
         self.note = self._t("progress.kiosk.asking")
         try:
-            view = await self.client.progress(self.case_no, self.phone4)
+            view = await self.client.progress(self.hall_code + self.case_no, self.phone4)
         except ApiFailure as e:
             # Not found: both entries may be wrong, so start over from the case number.
             self.phone4 = ""
@@ -227,6 +273,8 @@ class ProgressScreen(Screen[None]):
         """In the screen's own words: the client may have gone back to Chinese meanwhile."""
         if e.status == 404:
             return self._t("progress.not_found")
+        if e.code == "district_unavailable":
+            return self._t("progress.district.unavailable")
         if e.status == 429:
             return self._t(
                 "progress.limited", minutes=round(self.config.cases.progress_window_minutes)
