@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 CONFIG ?= config.toml
 PORT ?= 8080
 
-.PHONY: setup demo test bench lint format system-packages clean
+.PHONY: setup demo test bench lint format system-packages clean district
 
 setup: $(VENV)/.installed
 
@@ -22,6 +22,10 @@ system-packages:
 
 demo: setup
 	@$(BIN)/python -m onewindow_cli.cli demo --config $(CONFIG) --port $(PORT) $(DEMO_ARGS)
+
+# The sample district: its centre and 19 halls on this machine (district/, docs/district.md).
+district: setup
+	@$(BIN)/python -m onewindow.cli central district --config district/district.toml $(DISTRICT_ARGS)
 
 test: setup system-packages
 	$(BIN)/python -m pytest -q

@@ -8,7 +8,7 @@ import time
 
 from bench.harness import Table, environment
 
-SECTIONS = ["bench.queue", "bench.screens", "bench.reports", "bench.simulator"]
+SECTIONS = ["bench.queue", "bench.screens", "bench.reports", "bench.simulator", "bench.district"]
 
 
 def main() -> None:
