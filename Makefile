@@ -25,7 +25,7 @@ demo: setup
 
 # The sample district: its centre and 19 halls on this machine (district/, docs/district.md).
 district: setup
-	@$(BIN)/python -m onewindow.cli central district --config district/district.toml $(DISTRICT_ARGS)
+	@$(BIN)/python -m onewindow_cli.cli district --config district/district.toml $(DISTRICT_ARGS)
 
 test: setup system-packages
 	$(BIN)/python -m pytest -q

@@ -21,6 +21,7 @@ PARTS = [
     ("display.cli", "terminal hall screen"),
     ("queue_server.reports.cli", "reports"),
     ("onewindow_cli.simulator.cli", "hall simulator"),
+    ("onewindow_cli.district", "the sample district, all of it"),
     ("central.cli", "district centre"),
 ]
 

@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
 DEMO_STAFF = [
@@ -38,12 +39,13 @@ def add_commands(sub: Any) -> None:
     demo.set_defaults(run=run_demo)
 
 
-def _seed_staff(config: Any) -> None:
+def seed_staff(config: Any, db: Path | None = None) -> None:
+    """The demo staff (PIN 1234) where they are missing, in `db` or the config's database."""
     from queue_server import auth
     from queue_server.store import staff as staff_store
     from queue_server.store.storage import Storage
 
-    storage = Storage(config.resolve(config.server.db), config.server.synchronous)
+    storage = Storage(db or config.resolve(config.server.db), config.server.synchronous)
     storage.open()
     try:
         for staff_id, name, role in DEMO_STAFF:
@@ -115,7 +117,7 @@ def run_demo(args: argparse.Namespace) -> int:
         return 2
     port = args.port or config.server.port
     url = f"http://127.0.0.1:{port}"
-    _seed_staff(config)
+    seed_staff(config)
     simulator: subprocess.Popen[bytes] | None = None
     server = subprocess.Popen(
         [sys.executable, "-m", "onewindow_cli.cli", "serve", "--config", args.config,

@@ -1,8 +1,8 @@
-"""`onewindow central district`: the whole district on this machine (`make district`).
+"""`onewindow district`: the whole district on this machine (`make district`).
 
 It finds or starts a PostgreSQL (`central.pgserver`, with `ONEWINDOW_PG` as the
 variable), creates the district's database when it is missing, writes the effective
-configs (`central.district_layout`), seeds the demo staff into each hall, starts the
+configs (`onewindow_cli.district_layout`), seeds the demo staff into each hall, starts the
 centre and then every hall server as child processes, waits until each answers, and
 prints where everything is. Ctrl+C (or SIGTERM) stops the halls, then the centre, then
 a PostgreSQL it started itself; a child that dies on its own stops the district too.
@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import ctypes
-import functools
 import signal
 import subprocess
 import sys
@@ -27,10 +26,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from central.district_layout import Layout
+    from onewindow_cli.district_layout import Layout
 
 ENV = "ONEWINDOW_PG"
 START_TIMEOUT_S = 90.0
@@ -113,27 +112,15 @@ def _signals_stop() -> Iterator[None]:
 def _seed_staff(db: Path, hall_config: Path) -> None:
     """The demo staff (PIN 1234), as `make demo` seeds them, where they are missing."""
     from onewindow.config import load_config
-    from onewindow.demo import DEMO_PIN, DEMO_STAFF
-    from queue_server import auth
-    from queue_server.storage import Storage
+    from onewindow_cli.demo import seed_staff
 
-    config = load_config(hall_config)
-    storage = Storage(db, config.server.synchronous)
-    storage.open()
-    try:
-        for staff_id, name, role in DEMO_STAFF:
-            if storage.read_now(functools.partial(auth.get_staff, staff_id=staff_id)) is None:
-                add = functools.partial(auth.upsert_staff, staff_id=staff_id, name=name,
-                                        role=role, pin=DEMO_PIN, now=time.time())  # fmt: skip
-                storage.write_now(add)
-    finally:
-        storage.close()
+    seed_staff(load_config(hall_config), db)
 
 
 def run(args: argparse.Namespace) -> int:
     from central import pgserver
-    from central.district_layout import plan, write_configs
     from onewindow.config_table import ConfigError
+    from onewindow_cli.district_layout import plan, write_configs
 
     state_dir = Path(args.state_dir)
     try:
@@ -171,7 +158,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _start(layout: Layout, logs: Path, children: list[Child]) -> None:
     """Into `children` as each starts, so a Ctrl+C during the start stops those."""
-    onewindow = [sys.executable, "-m", "onewindow.cli"]
+    onewindow = [sys.executable, "-m", "onewindow_cli.cli"]
     centre = _spawn(
         "区级数据中心 centre", layout.centre_url,
         [*onewindow, "central", "serve", "--config", str(layout.centre_config)],
@@ -220,3 +207,22 @@ def _banner(layout: Layout, logs: Path) -> str:
         "  按 Ctrl+C 停止 press Ctrl+C to stop",
     ]
     return "\n".join(lines)
+
+
+def add_commands(sub: Any) -> None:
+    district = sub.add_parser(
+        "district", help="运行整个示例区 run the whole district here (make district)"
+    )
+    district.add_argument(
+        "--config", default="district/district.toml", help="district.toml 路径 path"
+    )
+    district.add_argument(
+        "--base-port", type=int, default=None,
+        help="数据中心用此端口，各厅依次加一；0 = 任意空闲端口 centre on N, halls on N+1...; "
+        "0 = free ports (default: the files' own)",
+    )  # fmt: skip
+    district.add_argument(
+        "--state-dir", default="var/district", help="大厅数据库、日志 hall databases, logs"
+    )
+    district.add_argument("--database", help="数据库名 database name (default: the config's)")
+    district.set_defaults(run=run)

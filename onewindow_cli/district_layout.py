@@ -152,7 +152,7 @@ def _absolute(data: dict[str, Any], table: str, key: str, base: Path) -> None:
 def _write(path: Path, data: Mapping[str, Any]) -> None:
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as f:
-        f.write("# 由 onewindow central district 生成 written by the district runner\n")
+        f.write("# 由 onewindow district 生成 written by the district runner\n")
         f.write(toml_text(data))
 
 
