@@ -45,7 +45,7 @@ def seed_staff(config: Any, db: Path | None = None) -> None:
     from queue_server.store import staff as staff_store
     from queue_server.store.storage import Storage
 
-    storage = Storage(db or config.resolve(config.server.db), config.server.synchronous)
+    storage = Storage(db or config.db_path, config.server.synchronous)
     storage.open()
     try:
         for staff_id, name, role in DEMO_STAFF:
@@ -154,7 +154,7 @@ def _start_simulator(config_path: str, config: Any, url: str) -> subprocess.Pope
     """Visitors and clerks in real time at every window but 1, 4 and 5 (yours)."""
     from onewindow_cli.simulator.ownserver import add_staff
 
-    add_staff(config, config.resolve(config.server.db), DEMO_PIN, "模拟工作人员")
+    add_staff(config, config.db_path, DEMO_PIN, "模拟工作人员")
     log = config.resolve("var/simulator.log")
     return subprocess.Popen(
         [sys.executable, "-m", "onewindow_cli.cli", "simulate", "--config", config_path,

@@ -61,7 +61,7 @@ def run_serve(args: argparse.Namespace) -> int:
     config = _config(args.config)
     host = args.host or config.server.host
     port = args.port if args.port is not None else config.server.port
-    db = args.db or str(config.resolve(config.server.db))
+    db = args.db or str(config.db_path)
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
@@ -132,7 +132,7 @@ def run_staff(args: argparse.Namespace) -> int:
     from queue_server.store.storage import Storage
 
     config = _config(args.config)
-    storage = Storage(args.db or config.resolve(config.server.db), config.server.synchronous)
+    storage = Storage(args.db or config.db_path, config.server.synchronous)
     storage.open()
     try:
         if args.action == "add":

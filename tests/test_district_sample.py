@@ -67,7 +67,7 @@ def test_each_hall_has_its_own_port_and_database_under_var_district() -> None:
     assert len(set(ports)) == 19 and load_district(DISTRICT).centre.port not in ports
     for code, config in configs.items():
         assert (
-            config.resolve(config.server.db).resolve() == ROOT / "var/district" / f"{code}.sqlite"
+            config.db_path.resolve() == ROOT / "var/district" / f"{code}.sqlite"
         )
 
 

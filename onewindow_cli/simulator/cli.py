@@ -108,7 +108,7 @@ def run_simulate(args: argparse.Namespace) -> int:
     if args.add_staff:
         from onewindow_cli.simulator.ownserver import add_staff
 
-        db = Path(args.db) if args.db else config.resolve(config.server.db)
+        db = Path(args.db) if args.db else config.db_path
         count = add_staff(config, db, args.pin, i18n.text("simulator.staff_name", args.lang))
         say("staff_added", count=count, db=db, pin=args.pin)
         return 0

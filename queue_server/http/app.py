@@ -61,7 +61,7 @@ def create_app(
     config: Config, db_path: str | Path | None = None, *, sim_clock: bool = False
 ) -> web.Application:
     app = web.Application(middlewares=[error_middleware], client_max_size=MAX_BODY)
-    storage = Storage(db_path or config.resolve(config.server.db), config.server.synchronous)
+    storage = Storage(db_path or config.db_path, config.server.synchronous)
     clock = Clock(config.hall.tz, simulated=sim_clock)
     hub_box: list[Hub] = []
     service = HallService(config, storage, clock, lambda events: hub_box[0].publish(events))
