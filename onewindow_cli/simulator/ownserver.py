@@ -62,14 +62,9 @@ def _upsert(conn: sqlite3.Connection, staff_id: str, role: str, name: str, pin: 
 
 def last_day(db: Path) -> dt.date | None:
     """The latest business day with tickets in an existing database (read-only)."""
-    if not db.exists():
-        return None
-    try:
-        with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
-            row = conn.execute("SELECT max(business_day) FROM tickets").fetchone()
-    except sqlite3.Error:
-        return None
-    return dt.date.fromisoformat(row[0]) if row and row[0] else None
+    from queue_server.store.storage import last_business_day
+
+    return last_business_day(db)
 
 
 def _free_port() -> int:

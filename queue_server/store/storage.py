@@ -413,6 +413,19 @@ def last_seq(conn: sqlite3.Connection) -> int:
     return int(conn.execute("SELECT coalesce(max(seq), 0) FROM events").fetchone()[0])
 
 
+def last_business_day(path: Path) -> dt.date | None:
+    """The latest business day with tickets in the database at `path`, read-only; None
+    when there is no such file, no ticket, or it cannot be read."""
+    if not path.exists():
+        return None
+    try:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+            row = conn.execute("SELECT max(business_day) FROM tickets").fetchone()
+    except sqlite3.Error:
+        return None
+    return dt.date.fromisoformat(row[0]) if row and row[0] else None
+
+
 def max_place(conn: sqlite3.Connection) -> int:
     return int(conn.execute("SELECT coalesce(max(place), 0) FROM tickets").fetchone()[0])
 
