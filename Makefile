@@ -21,11 +21,11 @@ system-packages:
 	@sh scripts/system-packages.sh
 
 demo: setup
-	@$(BIN)/python -m onewindow.cli demo --config $(CONFIG) --port $(PORT) $(DEMO_ARGS)
+	@$(BIN)/python -m onewindow_cli.cli demo --config $(CONFIG) --port $(PORT) $(DEMO_ARGS)
 
 # The sample district: its centre and 19 halls on this machine (district/, docs/district.md).
 district: setup
-	@$(BIN)/python -m onewindow.cli central district --config district/district.toml $(DISTRICT_ARGS)
+	@$(BIN)/python -m onewindow_cli.cli district --config district/district.toml $(DISTRICT_ARGS)
 
 test: setup system-packages
 	$(BIN)/python -m pytest -q

@@ -27,14 +27,14 @@ import psycopg
 
 from bench.harness import CONFIG, ROOT, Process, Table, temp_dir, wrk_issue
 from central import pgserver
-from central.district_run import ENV
 from onewindow import protocol as p
 from onewindow.config import load_config
 from onewindow.protocol import district as pd
+from onewindow_cli.district import ENV
 from queue_server import rules as r
-from queue_server import storage as db
 from queue_server import views
 from queue_server.service import hall_rules
+from queue_server.store import storage as db
 
 VIEWER = "bench-district-viewer-token"
 DAY_EVENTS = 50_000
@@ -97,7 +97,7 @@ def centre(folder: Path, dsn: str, codes: list[str]) -> Process:
         f'[[viewers]]\nname = "bench"\nrole = "supervisor"\ntoken = "{VIEWER}"\n',
         encoding="utf-8",
     )
-    return Process([sys.executable, "-m", "onewindow.cli", "central", "serve",
+    return Process([sys.executable, "-m", "onewindow_cli.cli", "central", "serve",
                     "--config", str(path), "--port", "{port}"])  # fmt: skip
 
 
@@ -173,7 +173,7 @@ def hall_config(work: Path, centre_url: str | None, batch: int = BATCH) -> Path:
 
 
 def hall(config: Path, db_path: Path) -> Process:
-    return Process([sys.executable, "-m", "onewindow.cli", "serve", "--config", str(config),
+    return Process([sys.executable, "-m", "onewindow_cli.cli", "serve", "--config", str(config),
                     "--db", str(db_path), "--port", "{port}"])  # fmt: skip
 
 

@@ -78,7 +78,7 @@ class Process:
 
 
 def onewindow_server(db: Path, *extra: str) -> Process:
-    return Process([sys.executable, "-m", "onewindow.cli", "serve", "--config", str(CONFIG),
+    return Process([sys.executable, "-m", "onewindow_cli.cli", "serve", "--config", str(CONFIG),
                     "--db", str(db), "--port", "{port}", *extra])  # fmt: skip
 
 

@@ -15,7 +15,7 @@ from onewindow.config import load_config
 from queue_server import auth
 from queue_server import rules as r
 from queue_server.service import hall_rules
-from queue_server.storage import Storage, save_changes
+from queue_server.store.storage import Storage, save_changes
 
 WAITING = 100_000
 

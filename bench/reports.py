@@ -23,7 +23,7 @@ from onewindow.catalogue_file import load_catalogue
 from onewindow.config import load_config
 from queue_server import rules as r
 from queue_server.reports import Period, compute
-from queue_server.storage import _UPSERT_TICKET, Storage, ticket_row
+from queue_server.store.storage import _UPSERT_TICKET, Storage, ticket_row
 
 TICKETS = 1_000_000
 EARLIER = 100_000  # October's tickets, outside the period

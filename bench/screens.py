@@ -232,7 +232,7 @@ def measure(
 def run_ours(count: int, calls: int) -> Result:
     db = temp_dir() / "screens.sqlite"
     staff = ["--staff-id", "1001", "--name", "bench", "--role", "clerk", "--pin", "1234"]
-    subprocess.run([sys.executable, "-m", "onewindow.cli", "staff", "--config", str(CONFIG),
+    subprocess.run([sys.executable, "-m", "onewindow_cli.cli", "staff", "--config", str(CONFIG),
                     "--db", str(db), "add", *staff], check=True, capture_output=True)  # fmt: skip
     with onewindow_server(db) as server:
         http = Http(server.url)

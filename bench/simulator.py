@@ -23,7 +23,7 @@ def run(table: Table, seconds: float = 8.0) -> None:
     truth = folder / "truth.json"
     begun = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-m", "onewindow.cli", "simulate", "--config", str(CONFIG),
+        [sys.executable, "-m", "onewindow_cli.cli", "simulate", "--config", str(CONFIG),
          "--db", str(folder / "day.sqlite"), "--visitors", str(VISITORS),
          "--windows", str(WINDOWS), "--seed", "bench", "--quiet", "--truth", str(truth)],
         cwd=ROOT, capture_output=True, text=True,

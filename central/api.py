@@ -13,9 +13,9 @@ from central.keys import CASES, DISTRICT, MONITOR, OPENAPI, POOL
 from central.routing import HALLS, VIEWERS, CentralRoutes
 from onewindow import case_numbers, i18n
 from onewindow.protocol import district as pd
-from queue_server.errors import ApiError
+from queue_server.http.errors import ApiError
+from queue_server.http.routing import Call, answer
 from queue_server.reports import Period, PeriodError, parse_period
-from queue_server.routing import Call, answer
 
 routes = CentralRoutes()
 

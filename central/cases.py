@@ -26,8 +26,8 @@ from onewindow import case_numbers
 from onewindow import protocol as p
 from onewindow.protocol import district as pd
 from queue_server.attempts import AttemptLimit
+from queue_server.rules.cases import FINISHED
 
-FINISHED = ("approved", "rejected", "issued")
 PROOF_ATTEMPTS = 5  # wrong proofs one hall may give for one case number ...
 PROOF_WINDOW_S = 15 * 60.0  # ... in this many seconds
 

@@ -18,7 +18,6 @@ def add_commands(sub: Any) -> None:
     serve.add_argument("--port", type=int, help="端口 (overrides [centre].port)")
     serve.set_defaults(run=run_serve)
     add_report_command(actions)
-    add_district_command(actions)
 
 
 def run_serve(args: argparse.Namespace) -> int:
@@ -116,28 +115,3 @@ async def _district_report(config: Any, period: Any) -> Any:
         return await reports.district_report(pool, config, period)
     finally:
         await pool.close()
-
-
-def add_district_command(actions: Any) -> None:
-    district = actions.add_parser(
-        "district", help="运行整个示例区 run the whole district here (make district)"
-    )
-    district.add_argument(
-        "--config", default="district/district.toml", help="district.toml 路径 path"
-    )
-    district.add_argument(
-        "--base-port", type=int, default=None,
-        help="数据中心用此端口，各厅依次加一；0 = 任意空闲端口 centre on N, halls on N+1...; "
-        "0 = free ports (default: the files' own)",
-    )  # fmt: skip
-    district.add_argument(
-        "--state-dir", default="var/district", help="大厅数据库、日志 hall databases, logs"
-    )
-    district.add_argument("--database", help="数据库名 database name (default: the config's)")
-    district.set_defaults(run=run_district)
-
-
-def run_district(args: argparse.Namespace) -> int:
-    from central.district_run import run
-
-    return run(args)

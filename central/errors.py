@@ -12,7 +12,7 @@ from aiohttp import web
 
 from onewindow import i18n
 from onewindow import protocol as p
-from queue_server.errors import ApiError
+from queue_server.http.errors import ApiError
 
 log = logging.getLogger(__name__)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]

@@ -24,8 +24,8 @@ from central.routing import VIEWERS, CentralRoutes
 from onewindow import i18n
 from onewindow.protocol import monitor as pm
 from queue_server import auth
-from queue_server.errors import ApiError
-from queue_server.routing import Call, answer
+from queue_server.http.errors import ApiError
+from queue_server.http.routing import Call, answer
 from queue_server.sessions import bearer_token
 
 routes = CentralRoutes()

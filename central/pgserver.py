@@ -1,4 +1,4 @@
-"""A PostgreSQL server found or started: for `onewindow central district` and the tests.
+"""A PostgreSQL server found or started: for `onewindow district` and the tests.
 
 Where the server comes from, in order:
 1. an environment variable (its name given by the caller) holding a libpq DSN of a

@@ -25,11 +25,11 @@ from onewindow import i18n
 from onewindow import protocol as p
 from onewindow.config import Config, HallConfig, ServerConfig
 from onewindow.protocol import district as pd
-from queue_server import migrations
 from queue_server.reports import Period, compute
 from queue_server.reports.period import bounds
 from queue_server.reports.render import html, write_csv
 from queue_server.reports.tables import Table, group_table, tables
+from queue_server.store import migrations
 
 
 def _hall_config(name: str, timezone: str) -> Config:

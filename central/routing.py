@@ -15,8 +15,8 @@ from central.config import DistrictConfig
 from central.keys import TOKENS
 from onewindow import protocol as p
 from queue_server import auth
-from queue_server.errors import ApiError
-from queue_server.routing import Call, Route, Routes
+from queue_server.http.errors import ApiError
+from queue_server.http.routing import Call, Route, Routes
 from queue_server.sessions import bearer_token
 
 HALLS = frozenset({"hall"})

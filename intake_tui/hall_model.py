@@ -220,7 +220,3 @@ class HallModel:
             for t in tickets
             if t.window == number and t.called_at is not None
         ]  # fmt: skip
-
-    def find_waiting(self, number: str) -> p.TicketView | None:
-        number = number.strip().upper()
-        return next((t for t in self.waiting.values() if t.number == number), None)

@@ -173,6 +173,11 @@ class Config:
         p = Path(path)
         return p if p.is_absolute() else self.base_dir / p
 
+    @property
+    def db_path(self) -> Path:
+        """The hall's SQLite file (`[server] db`, relative to the config file)."""
+        return self.resolve(self.server.db)
+
 
 def _server(t: Table) -> ServerConfig:
     port = t.get("port", int, 8080)

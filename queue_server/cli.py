@@ -56,12 +56,12 @@ def run_serve(args: argparse.Namespace) -> int:
 
     from aiohttp import web
 
-    from queue_server.app import create_app
+    from queue_server.http.app import create_app
 
     config = _config(args.config)
     host = args.host or config.server.host
     port = args.port if args.port is not None else config.server.port
-    db = args.db or str(config.resolve(config.server.db))
+    db = args.db or str(config.db_path)
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
@@ -128,10 +128,11 @@ def _pin(given: str | None) -> str:
 
 def run_staff(args: argparse.Namespace) -> int:
     from queue_server import auth
-    from queue_server.storage import Storage
+    from queue_server.store import staff as staff_store
+    from queue_server.store.storage import Storage
 
     config = _config(args.config)
-    storage = Storage(args.db or config.resolve(config.server.db), config.server.synchronous)
+    storage = Storage(args.db or config.db_path, config.server.synchronous)
     storage.open()
     try:
         if args.action == "add":
@@ -143,12 +144,12 @@ def run_staff(args: argparse.Namespace) -> int:
             )
             print(f"已保存 saved: {args.staff_id} ({args.role})")
         elif args.action == "list":
-            for row in storage.read_now(auth.list_staff):
+            for row in storage.read_now(staff_store.list_staff):
                 state = "停用 disabled" if row["disabled"] else "启用 active"
                 print(f"{row['staff_id']:<12} {row['role']:<11} {state}")
         else:
             disable = args.action == "disable"
-            if not storage.write_now(lambda c: auth.set_disabled(c, args.staff_id, disable)):
+            if not storage.write_now(lambda c: staff_store.set_disabled(c, args.staff_id, disable)):
                 print(f"没有工号 no staff id {args.staff_id}", file=sys.stderr)
                 return 1
             print(f"已{'停用' if args.action == 'disable' else '启用'} {args.staff_id}")

@@ -20,7 +20,6 @@ from onewindow import protocol as p
 from onewindow.config import UplinkConfig
 from onewindow.protocol import district as pd
 from queue_server import rules as r
-from queue_server.errors import ApiError
 
 log = logging.getLogger(__name__)
 ASK_TIMEOUT_S = 5.0  # a visitor is waiting at the screen
@@ -35,7 +34,7 @@ class DistrictCases:
         centre limits this number; 503 `district_unavailable` for everything else."""
         up = self.uplink
         if up is None or not up.proof_key:
-            raise ApiError(503, "district_unavailable")
+            raise r.Unavailable("district_unavailable")
         proof = case_numbers.proof(up.proof_key, case_no, last4)
         url = f"{up.url}/api/cases/{quote(case_no, safe='')}"
         timeout = aiohttp.ClientTimeout(total=min(ASK_TIMEOUT_S, up.timeout_s))
@@ -49,17 +48,17 @@ class DistrictCases:
                 status, retry = resp.status, resp.headers.get("Retry-After", "")
         except (aiohttp.ClientError, TimeoutError) as e:
             log.warning("district case query failed: %s: %s", type(e).__name__, e)
-            raise ApiError(503, "district_unavailable") from None
+            raise r.Unavailable("district_unavailable") from None
         if status == 404:
             raise r.NotFound("progress_not_found")
         if status == 429:
             minutes = math.ceil(int(retry) / 60) if retry.isdigit() else 15
-            raise ApiError(429, "progress_limited", minutes=minutes)
+            raise r.Limited("progress_limited", minutes=minutes)
         if status != 200:
             log.warning("district case query refused: %s %s", status, raw[:200])
-            raise ApiError(503, "district_unavailable")
+            raise r.Unavailable("district_unavailable")
         try:
             return p.decode(raw, pd.DistrictCaseView)
         except (msgspec.DecodeError, msgspec.ValidationError):
             log.warning("district case answer not understood: %s", raw[:200])
-            raise ApiError(503, "district_unavailable") from None
+            raise r.Unavailable("district_unavailable") from None

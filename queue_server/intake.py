@@ -10,20 +10,20 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import secrets
+from typing import Any
 
 from onewindow import case_numbers
 from onewindow import protocol as p
 from onewindow.applicant_rules import mask_id, mask_name, mask_phone
 from onewindow.catalogue import Catalogue, CatalogueItem
-from queue_server import case_store as store
 from queue_server import rules as r
 from queue_server.attempts import AttemptLimit
 from queue_server.auth import Principal
-from queue_server.cases import Case, CaseEvent, CaseRules, checked_materials, phone_matches
 from queue_server.district_cases import DistrictCases
-from queue_server.errors import ApiError
 from queue_server.intake_input import checked_applicant, refuse_control_characters
+from queue_server.rules.cases import Case, CaseEvent, CaseRules, checked_materials, phone_matches
 from queue_server.service import HallService
+from queue_server.store import cases as store
 
 _CASE_EVENTS: dict[str, type[p.CaseEventBase]] = {
     "accepted": p.CaseAccepted,
@@ -154,7 +154,7 @@ class Intake:
         received = checked_materials(item, body.materials)
         ticket = self._ticket(principal, body.ticket)
         if not body.precheck and body.applicant is None:
-            raise ApiError(422, "applicant_required")
+            raise r.BadCommand("applicant_required")
         now = self.service.clock.now()
         applicant = None if body.precheck else self._applicant(body.applicant, now)
         case = Case(
@@ -228,6 +228,10 @@ class Intake:
             await self._save(case, events, None)
             return case
 
+    async def cases(self, **conditions: Any) -> list[Case]:
+        """Cases, newest first, by the store's named conditions (`store.cases_by`)."""
+        return await self.service.storage.read(lambda c: store.cases_by(c, self.tz, **conditions))
+
     async def check_deadlines(self) -> int:
         """Warn the cases that are near their deadline and flag the overdue ones, once.
 
@@ -236,14 +240,10 @@ class Intake:
         """
         now = self.service.clock.now()
         today = now.date()
-        where = "state = 'accepted' AND deadline IS NOT NULL AND overdue = 0"
-        args: tuple[float, ...] = ()
-        if today == self._deadline_day:
-            where += " AND accepted_at >= ?"
-            args = (self._deadline_mark,)
+        since = self._deadline_mark if today == self._deadline_day else None
         async with self._lock:
-            open_cases = await self.service.storage.read(
-                lambda c: store.cases_where(c, self.tz, where, args, limit=100_000)
+            open_cases = await self.cases(
+                open_with_deadline=True, not_overdue=True, accepted_since=since, limit=100_000
             )
             self._deadline_day, self._deadline_mark = today, now.timestamp()
             count = 0
@@ -296,7 +296,7 @@ class Intake:
         cfg = self.service.config.cases
         attempt = self._attempts.take(client, cfg.progress_attempts * allowance)
         if attempt is None:
-            raise ApiError(429, "progress_limited", minutes=round(cfg.progress_window_minutes))
+            raise r.Limited("progress_limited", minutes=round(cfg.progress_window_minutes))
         number = case_numbers.normalise(case_no)
         try:
             if number is not None and case_numbers.is_foreign(number, self.code):

@@ -12,7 +12,7 @@ import datetime as dt
 
 from onewindow import protocol as p
 from onewindow.applicant_rules import ApplicantProblem, checked, has_control_character
-from queue_server.errors import ApiError
+from queue_server import rules as refusals
 
 
 def checked_applicant(applicant: p.Applicant, today: dt.date) -> p.Applicant:
@@ -24,8 +24,8 @@ def checked_applicant(applicant: p.Applicant, today: dt.date) -> p.Applicant:
     except ApplicantProblem as e:
         field = f"applicant.{e.field}"
         if e.key == "name_control":
-            raise ApiError(422, "control_character", field=field) from None
-        raise ApiError(422, f"applicant_{e.key}", field=field, **e.values) from None
+            raise refusals.BadCommand("control_character", field=field) from None
+        raise refusals.BadCommand(f"applicant_{e.key}", field=field, **e.values) from None
     return p.Applicant(name=name, id_type=id_type, id_number=number, phone=phone)  # type: ignore[arg-type]
 
 
@@ -34,4 +34,4 @@ def refuse_control_characters(**texts: str | list[str]) -> None:
     for field, value in texts.items():
         values = [value] if isinstance(value, str) else value
         if any(has_control_character(v) for v in values):
-            raise ApiError(422, "control_character", field=field)
+            raise refusals.BadCommand("control_character", field=field)

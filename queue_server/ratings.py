@@ -11,17 +11,16 @@ import asyncio
 import re
 
 from onewindow import protocol as p
-from queue_server import case_store as store
+from onewindow.rating_scale import BAD, SCORES
 from queue_server import rules as r
 from queue_server.auth import Principal
-from queue_server.case_store import Rating
-from queue_server.errors import ApiError
 from queue_server.intake_input import refuse_control_characters
 from queue_server.service import HallService
+from queue_server.store import cases as store
+from queue_server.store.cases import Rating
 
 # A ticket number (A012, T005, AB1000): what a rating must not be named by.
 _NUMBER = re.compile(r"^[A-Za-z]{1,3}[0-9]{1,6}$")
-BAD = (1, 2)  # 不满意, 非常不满意: followed up by a supervisor
 
 
 class Ratings:
@@ -45,7 +44,7 @@ class Ratings:
             return self._by_id(ref)
         if principal.role == "evaluator":
             return self._window_last(principal)
-        raise ApiError(422, "rating_needs_ticket")
+        raise r.BadCommand("rating_needs_ticket")
 
     def _by_id(self, ref: str) -> r.Ticket:
         # Never by number: numbers run in sequence, so anyone could rate anyone's visit.
@@ -53,13 +52,13 @@ class Ratings:
         if ticket is not None:
             return ticket
         if _NUMBER.match(ref):
-            raise ApiError(422, "rating_by_number", ticket=ref.upper())
+            raise r.BadCommand("rating_by_number", ticket=ref.upper())
         raise r.NotFound("unknown_ticket", ticket=ref[:32])
 
     def _window_last(self, principal: Principal) -> r.Ticket:
         """The ticket the evaluator's window finished last: the only one it may rate."""
         if principal.window is None:
-            raise ApiError(403, "evaluator_unbound", device=principal.name)
+            raise r.Forbidden("evaluator_unbound", device=principal.name)
         done = [
             t for t in self.service.hall.tickets.values()
             if t.window == principal.window and t.state is r.TicketState.DONE
@@ -78,7 +77,7 @@ class Ratings:
         refuse_control_characters(comment=body.comment)
         async with self._lock:
             if principal.role == "evaluator" and principal.window is None:
-                raise ApiError(403, "evaluator_unbound", device=principal.name)
+                raise r.Forbidden("evaluator_unbound", device=principal.name)
             ticket = self._named(principal, body.ticket)
             if ticket.id in self._rated:
                 raise r.IllegalMove("already_rated", ticket=ticket.number)
@@ -106,24 +105,21 @@ class Ratings:
             return rating
 
     async def follow_ups(self, bad_only: bool) -> list[Rating]:
-        where = "score <= 2" if bad_only else "1"
-        return await self.service.storage.read(lambda c: store.ratings_where(c, self.tz, where))
+        scores = BAD if bad_only else SCORES
+        return await self.service.storage.read(lambda c: store.ratings_with(c, self.tz, scores))
 
     async def follow_up(self, rating_id: int, note: str) -> Rating:
         refuse_control_characters(note=note)
-        found = await self.service.storage.read(
-            lambda c: store.ratings_where(c, self.tz, "id = ?", (rating_id,))
-        )
-        if not found:
+        found = await self.service.storage.read(lambda c: store.rating(c, self.tz, rating_id))
+        if found is None:
             raise r.NotFound("unknown_rating", rating=rating_id)
         now = self.service.clock.now()
         event = lambda seq: p.RatingFollowedUp(seq=seq, at=now, rating_id=rating_id)  # noqa: E731
         # An event, so the district centre's reports count the follow-up as the hall's do.
         await self.service.record([event], store.follow_up(rating_id, note, now))
-        updated = await self.service.storage.read(
-            lambda c: store.ratings_where(c, self.tz, "id = ?", (rating_id,))
-        )
-        return updated[0]
+        updated = await self.service.storage.read(lambda c: store.rating(c, self.tz, rating_id))
+        assert updated is not None
+        return updated
 
 
 def rating_view(rating: Rating) -> p.RatingView:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import functools
 import logging
 import sqlite3
 from collections import deque
@@ -21,8 +22,8 @@ from dataclasses import dataclass
 from onewindow import protocol as p
 from onewindow.config import Config
 from queue_server import rules as r
-from queue_server import storage as db
 from queue_server import views
+from queue_server.store import storage as db
 
 log = logging.getLogger(__name__)
 CALL_TYPES = ("ticket.called", "ticket.recalled")
@@ -241,6 +242,11 @@ class HallService:
         changes = db.save_changes(tickets.values(), windows.values())
         out: list[tuple[int, str]] = []
         calls: list[p.CallView] = []
+        # Queue events and built ones (cases, ratings) become log rows alike, in this order.
+        built: list[tuple[Callable[[int], p.Event], _RowKeys | None]] = [
+            (functools.partial(views.wire_event, e, at=now), _row_keys(e)) for e in events
+        ]
+        built += [(build, None) for build in builders]
 
         def op(conn: sqlite3.Connection) -> None:
             if write.doomed or write.keys & self._tainted:
@@ -248,8 +254,7 @@ class HallService:
                 raise db.StorageError("depends on a write that was not kept")
             if extra_op is not None:
                 extra_op(conn)
-            rows = [self._event_row(event, now, out, calls) for event in events]
-            rows += [self._built_row(build, now, out) for build in builders]
+            rows = [self._row(build, keys, now, out, calls) for build, keys in built]
             changes(conn)
             db.insert_events(conn, rows)
 
@@ -270,44 +275,23 @@ class HallService:
         self._inflight[id(write)] = write
         await self.storage.write(op, after, failed)
 
-    def _event_row(
+    def _row(
         self,
-        event: r.Event,
+        build: Callable[[int], p.Event],
+        keys: _RowKeys | None,
         now: dt.datetime,
         out: list[tuple[int, str]],
         calls: list[p.CallView],
     ) -> db.EventRow:
         seq = self.storage.next_seq()
-        wire = views.wire_event(event, seq, now)
+        wire = build(seq)
         body = p.encode(wire).decode()
-        ticket_id = number = window = None
-        if isinstance(event, r.TicketEvent):
-            ticket_id, number, window = event.ticket.id, event.ticket.number, event.ticket.window
-        elif isinstance(event, r.WindowEvent):
-            window = event.window.number
+        if keys is None:  # a case or rating event names its case and window itself
+            keys = (getattr(wire, "case_id", None), None, getattr(wire, "window", None))
         if isinstance(wire, p.TicketCalled | p.TicketRecalled):
             calls.append(self._call_view(wire))
         out.append((seq, body))
-        return db.EventRow(
-            seq, p.event_type(type(wire)), now.timestamp(), ticket_id, number, window, body
-        )
-
-    def _built_row(
-        self, build: Callable[[int], p.Event], now: dt.datetime, out: list[tuple[int, str]]
-    ) -> db.EventRow:
-        seq = self.storage.next_seq()
-        extra = build(seq)
-        body = p.encode(extra).decode()
-        out.append((seq, body))
-        return db.EventRow(
-            seq,
-            p.event_type(type(extra)),
-            now.timestamp(),
-            getattr(extra, "case_id", None),
-            None,
-            getattr(extra, "window", None),
-            body,
-        )
+        return db.EventRow(seq, p.event_type(type(wire)), now.timestamp(), *keys, body)
 
     # -- keeping memory and database one --
 
@@ -395,3 +379,15 @@ def _seat_current(hall: r.Hall) -> None:
     for t in hall.tickets.values():
         if t.state in r.IN_HAND and t.window in hall.windows:
             hall.windows[t.window].current = t.id
+
+
+# What the log row of an event is found by: (ticket or case id, ticket number, window).
+_RowKeys = tuple[str | None, str | None, int | None]
+
+
+def _row_keys(event: r.Event) -> _RowKeys:
+    if isinstance(event, r.TicketEvent):
+        return event.ticket.id, event.ticket.number, event.ticket.window
+    if isinstance(event, r.WindowEvent):
+        return None, None, event.window.number
+    return None, None, None

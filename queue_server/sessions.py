@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from aiohttp import web
 
 from queue_server import auth
-from queue_server.errors import ApiError
+from queue_server import rules as refusals
 from queue_server.rules import CloseWindow, OpenWindow
 from queue_server.service import HallService
-from queue_server.storage import connect
+from queue_server.store import staff as staff_store
+from queue_server.store.storage import connect
 
 _DUMMY_SALT = b"onewindow-dummy!"
 
@@ -98,7 +99,7 @@ class Sessions:
     def load(self) -> dict[int, str]:
         """Today's live sessions; returns window -> staff id of those at a window."""
         day = self.service.rules.business_day(self.service.clock.now())
-        self.staff = self.service.storage.read_now(lambda c: auth.live_sessions(c, day))
+        self.staff = self.service.storage.read_now(lambda c: staff_store.live_sessions(c, day))
         return {p.window: p.name for p in self.staff.values() if p.window is not None}
 
     def identify(self, request: web.Request) -> auth.Principal | None:
@@ -127,7 +128,7 @@ class Sessions:
             return
         self._data_version = version
         day = self.service.rules.business_day(self.service.clock.now())
-        self.staff = auth.live_sessions(self._watch, day)
+        self.staff = staff_store.live_sessions(self._watch, day)
 
     def expire_day(self) -> None:
         """At the day rollover every staff session ends with its window."""
@@ -146,7 +147,7 @@ class Sessions:
         stamp = now.timestamp()
         # Counted before any await: this is what makes the limit hold under concurrency.
         locked_until = self.attempts.reserve(staff_id, address, time.monotonic())
-        record = await svc.storage.read(lambda c: auth.get_staff(c, staff_id))
+        record = await svc.storage.read(lambda c: staff_store.get_staff(c, staff_id))
         usable = record is not None and not record.disabled and not locked_until
         # Every refusal costs one scrypt, so unknown, disabled and locked ids answer in
         # the same time as a wrong PIN.
@@ -157,20 +158,20 @@ class Sessions:
             ok = False
         if locked_until:
             minutes = max(1, round((locked_until - time.monotonic()) / 60))
-            raise ApiError(429, "account_locked", minutes=minutes)
+            raise refusals.Limited("account_locked", minutes=minutes)
         if record is None or not ok:
-            raise ApiError(401, "bad_credentials")
+            raise refusals.NotSignedIn("bad_credentials")
         self.attempts.succeeded(staff_id, address)
-        await svc.storage.write(lambda c: auth.record_pin_result(c, staff_id, True, stamp))
+        await svc.storage.write(lambda c: staff_store.clear_failed_pins(c, staff_id))
         if window is None and record.role not in auth.SUPERVISING:
-            raise ApiError(422, "window_required")
+            raise refusals.BadCommand("window_required")
         if window is not None:
             svc.hall.window(window)  # 404 for an unknown window before anything changes
             await svc.run(OpenWindow(window, staff_id))
         token = auth.new_token()
         principal = auth.Principal("staff", record.role, staff_id, window, auth.token_hash(token))
         day = svc.rules.business_day(now)
-        await svc.storage.write(lambda c: auth.save_session(c, principal, day, stamp))
+        await svc.storage.write(lambda c: staff_store.save_session(c, principal, day, stamp))
         self.staff[principal.token_hash] = principal
         return token, principal, self._day_end(now)
 
@@ -182,7 +183,7 @@ class Sessions:
                 await svc.run(CloseWindow(principal.window))
         self.staff.pop(principal.token_hash, None)
         stamp = svc.clock.now().timestamp()
-        await svc.storage.write(lambda c: auth.end_session(c, principal.token_hash, stamp))
+        await svc.storage.write(lambda c: staff_store.end_session(c, principal.token_hash, stamp))
 
     def _day_end(self, now: dt.datetime) -> dt.datetime:
         start = self.service.config.hall.day_starts_at

@@ -29,8 +29,8 @@ from aiohttp import web
 from onewindow import protocol as p
 from onewindow.config import UplinkConfig
 from onewindow.protocol import district as pd
-from queue_server import storage as db
-from queue_server.storage import Storage, StorageError
+from queue_server.store import storage as db
+from queue_server.store.storage import Storage, StorageError
 
 log = logging.getLogger(__name__)
 FIRST_RETRY_S = 0.25

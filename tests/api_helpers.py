@@ -9,7 +9,7 @@ from typing import Any
 from aiohttp.test_utils import TestClient
 
 from queue_server import auth
-from queue_server.storage import Storage
+from queue_server.store.storage import Storage
 
 KIOSK = {"Authorization": "Bearer demo-kiosk-token"}
 DISPLAY = {"Authorization": "Bearer demo-display-token"}

@@ -60,7 +60,7 @@ class CentralServer:
 
     def start(self, timeout: float = 20.0) -> CentralServer:
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "onewindow.cli", "central", "serve",
+            [sys.executable, "-m", "onewindow_cli.cli", "central", "serve",
              "--config", str(self.config), "--port", str(self.port)],
             cwd=ROOT, env=dict(os.environ, PYTHONUNBUFFERED="1"),
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True,

@@ -31,6 +31,16 @@ def hall_server(db_path: Path) -> Iterator[HallServer]:
     server.stop()
 
 
+@pytest.fixture
+def hall(tmp_path: Path) -> Iterator[HallServer]:
+    """The sample hall with the clerk terminal's staff; a test module may define its own."""
+    from tests.test_clerk_harness import start_hall
+
+    server = start_hall(tmp_path)
+    yield server
+    server.stop()
+
+
 # --- PostgreSQL for the district centre (see tests/pg.py for where the server comes from)
 
 

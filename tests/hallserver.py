@@ -29,7 +29,7 @@ def free_port() -> int:
 
 def onewindow(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "onewindow.cli", *args],
+        [sys.executable, "-m", "onewindow_cli.cli", *args],
         capture_output=True, text=True, check=check, cwd=ROOT,
     )  # fmt: skip
 
@@ -57,7 +57,7 @@ class HallServer:
     def start(self, timeout: float = 10.0) -> HallServer:
         env = dict(os.environ, PYTHONUNBUFFERED="1")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "onewindow.cli", "serve", "--config", str(self.config),
+            [sys.executable, "-m", "onewindow_cli.cli", "serve", "--config", str(self.config),
              "--db", str(self.db), "--port", str(self.port), *self.extra],
             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         )  # fmt: skip

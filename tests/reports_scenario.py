@@ -29,7 +29,7 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from onewindow.config import Config, load_config
-from queue_server.app import create_app
+from queue_server.http.app import create_app
 from tests.api_helpers import KIOSK, add_staff
 from tests.hallserver import SAMPLE_CONFIG
 

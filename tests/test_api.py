@@ -10,7 +10,7 @@ import pytest
 from aiohttp.test_utils import TestClient
 
 from onewindow.config import Config
-from queue_server.app import create_app
+from queue_server.http.app import create_app
 from tests.api_helpers import DISPLAY, KIOSK, PIN, act, add_staff, error_code, issue, login
 
 

@@ -12,7 +12,8 @@ from aiohttp.test_utils import TestClient
 
 from onewindow.config import Config
 from queue_server import auth
-from queue_server.app import create_app
+from queue_server.http.app import create_app
+from queue_server.store import staff as staff_store
 from tests.api_helpers import PIN, add_staff, error_code
 
 
@@ -47,11 +48,11 @@ async def test_parallel_wrong_pins_check_at_most_the_limit(client: TestClient) -
 async def test_refusals_look_alike_and_each_costs_one_hash(
     client: TestClient, db_path: Path
 ) -> None:
-    from queue_server.storage import Storage
+    from queue_server.store.storage import Storage
 
     storage = Storage(db_path)
     storage.open()
-    storage.write_now(lambda c: auth.set_disabled(c, "1006"))
+    storage.write_now(lambda c: staff_store.set_disabled(c, "1006"))
     storage.close()
 
     async def refusal(staff_id: str, pin: str) -> tuple[int, str, int]:

@@ -12,7 +12,7 @@ import pytest
 from aiohttp.test_utils import TestClient
 
 from onewindow.config import Config
-from queue_server.app import create_app
+from queue_server.http.app import create_app
 from tests.api_helpers import PIN, add_staff, login
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,7 +26,7 @@ async def client(aiohttp_client: Any, config: Config, db_path: Path) -> TestClie
 
 def staff_cli(db_path: Path, *args: str) -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    cmd = [sys.executable, "-m", "onewindow.cli", "staff", "--db", str(db_path), *args]
+    cmd = [sys.executable, "-m", "onewindow_cli.cli", "staff", "--db", str(db_path), *args]
     subprocess.run(cmd, check=True, env=env, cwd=ROOT, capture_output=True)
 
 

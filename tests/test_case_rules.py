@@ -11,7 +11,7 @@ from onewindow.catalogue import CatalogueItem, Material
 from onewindow.config import load_config
 from onewindow.workdays import WorkCalendar
 from queue_server import rules as r
-from queue_server.cases import Case, CaseRules, phone_matches
+from queue_server.rules.cases import Case, CaseRules, phone_matches
 from tests.hallserver import SAMPLE_CONFIG
 
 TZ = dt.timezone(dt.timedelta(hours=8))

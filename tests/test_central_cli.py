@@ -23,7 +23,7 @@ def test_central_serve_answers_on_its_port(tmp_path: Path, pg_dsn: str) -> None:
         encoding="utf-8",
     )
     proc = subprocess.Popen(
-        [sys.executable, "-m", "onewindow.cli", "central", "serve", "--config", str(config)],
+        [sys.executable, "-m", "onewindow_cli.cli", "central", "serve", "--config", str(config)],
         cwd=ROOT, env=dict(os.environ, PYTHONUNBUFFERED="1"),
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip

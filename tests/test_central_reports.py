@@ -17,9 +17,9 @@ import pytest
 from aiohttp.test_utils import TestClient
 
 from onewindow import protocol as p
-from onewindow.cli import main
 from onewindow.config import Config
-from queue_server.app import create_app
+from onewindow_cli.cli import main
+from queue_server.http.app import create_app
 from queue_server.reports import Period, compute
 from tests.api_helpers import add_staff
 from tests.centralserver import write_district

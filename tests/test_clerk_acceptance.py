@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 from textual import events
 
 from intake_tui.screens.pause_dialog import PauseDialog
@@ -25,19 +21,11 @@ from tests.test_clerk_harness import (
     hall_state,
     issue,
     signed_in,
-    start_hall,
     status,
     type_text,
     wait_for,
     window_of,
 )  # fmt: skip
-
-
-@pytest.fixture
-def hall(tmp_path: Path) -> Iterator[HallServer]:
-    server = start_hall(tmp_path)
-    yield server
-    server.stop()
 
 
 async def test_login_call_next_start_and_finish(hall: HallServer) -> None:

@@ -32,13 +32,6 @@ from tests.test_clerk_harness import (
 )  # fmt: skip
 
 
-@pytest.fixture
-def hall(tmp_path: Path) -> Iterator[HallServer]:
-    server = start_hall(tmp_path)
-    yield server
-    server.stop()
-
-
 async def waiting(hall: HallServer) -> dict[str, int]:
     return {s.code: s.waiting for s in (await hall_state(hall)).services}
 

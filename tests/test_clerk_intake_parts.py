@@ -9,7 +9,7 @@ from intake_tui.applicant import ApplicantProblem, applicant, id_card_ok
 from intake_tui.item_index import ItemIndex, short_code
 from onewindow import protocol as p
 from onewindow.config import load_config
-from queue_server.api_cases import item_view
+from queue_server.http.api_cases import item_view
 from tests.hallserver import SAMPLE_CONFIG
 
 VALID_ID = "11010519491231002X"  # the GB 11643 standard's own example

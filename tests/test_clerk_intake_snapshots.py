@@ -7,27 +7,18 @@ change, and look at the picture before committing it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
-import pytest
 from textual.pilot import Pilot
 
 from intake_tui.widgets.material_checklist import MaterialChecklist
 from tests.hallserver import HallServer
-from tests.test_clerk_harness import SIZE, clerk_app, start_hall, wait_for
+from tests.test_clerk_harness import SIZE, clerk_app, wait_for
 from tests.test_clerk_intake import open_intake, pick_item
 from tests.test_clerk_snapshots import frozen, issue
 
 Snap = Callable[..., bool]
-
-
-@pytest.fixture
-def hall(tmp_path: Path) -> Iterator[HallServer]:
-    server = start_hall(tmp_path)
-    yield server
-    server.stop()
 
 
 def test_intake_screen_with_materials_ticked(hall: HallServer, snap_compare: Snap) -> None:

@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 
 from intake_tui.app import ClerkApp
 from intake_tui.widgets.current_ticket import CurrentTicket
@@ -22,18 +18,10 @@ from tests.test_clerk_harness import (
     hall_state,
     issue,
     signed_in,
-    start_hall,
     status,
     wait_for,
     window_of,
 )  # fmt: skip
-
-
-@pytest.fixture
-def hall(tmp_path: Path) -> Iterator[HallServer]:
-    server = start_hall(tmp_path)
-    yield server
-    server.stop()
 
 
 def a_line(app: ClerkApp) -> int:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -14,7 +12,7 @@ from intake_tui.hall_model import HallModel
 from onewindow import protocol as p
 from onewindow.client import ApiFailure, HallClient, Link
 from tests.hallserver import HallServer
-from tests.test_clerk_harness import PIN, hall_state, issue, start_hall, window_of
+from tests.test_clerk_harness import PIN, hall_state, issue, window_of
 
 T0 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 SERVICES = {"A": "direct", "D": "consult_first"}
@@ -124,13 +122,6 @@ def test_waits_use_the_servers_clock_not_this_pcs(model: HallModel) -> None:
 
 
 # --- the Desk, against a real server -------------------------------------------------
-
-
-@pytest.fixture
-def hall(tmp_path: Path) -> Iterator[HallServer]:
-    server = start_hall(tmp_path)
-    yield server
-    server.stop()
 
 
 async def live_desk(

@@ -9,11 +9,9 @@ deliberate change, and look at the pictures before committing them.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
-import pytest
 from textual.pilot import Pilot
 
 from intake_tui.widgets.bad_ratings import BadRatings
@@ -21,7 +19,7 @@ from intake_tui.widgets.case_alerts import CaseAlerts
 from intake_tui.widgets.current_ticket import CurrentTicket
 from intake_tui.widgets.today_figures import TodayFigures
 from tests.hallserver import HallServer
-from tests.test_clerk_harness import SIZE, clerk_app, signed_in, start_hall, wait_for
+from tests.test_clerk_harness import SIZE, clerk_app, signed_in, wait_for
 from tests.test_clerk_harness import issue as issue_async
 
 FROZEN = dt.datetime(2026, 3, 2, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))
@@ -30,13 +28,6 @@ Snap = Callable[..., bool]
 
 def frozen() -> dt.datetime:
     return FROZEN
-
-
-@pytest.fixture
-def hall(tmp_path: Path) -> Iterator[HallServer]:
-    server = start_hall(tmp_path)
-    yield server
-    server.stop()
 
 
 def issue(hall: HallServer, *services: str) -> None:

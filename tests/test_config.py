@@ -77,4 +77,4 @@ def test_missing_file_and_broken_toml(tmp_path: Path) -> None:
 
 def test_paths_are_relative_to_the_config_file(tmp_path: Path) -> None:
     config = load_config(SAMPLE_CONFIG)
-    assert config.resolve(config.server.db) == SAMPLE_CONFIG.parent / "var" / "onewindow.sqlite"
+    assert config.db_path == SAMPLE_CONFIG.parent / "var" / "onewindow.sqlite"

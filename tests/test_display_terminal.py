@@ -130,7 +130,7 @@ async def test_terminal_screen_resumes_after_kill_and_restart_missing_no_call_an
 
 def display_cli(*args: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-m", "onewindow.cli", "display", *args],
+        [sys.executable, "-m", "onewindow_cli.cli", "display", *args],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         env=dict(os.environ, PYTHONUNBUFFERED="1"),
     )  # fmt: skip

@@ -24,7 +24,7 @@ from central.app import create_central_app
 from onewindow import case_numbers
 from onewindow import protocol as p
 from onewindow.config import Config, UplinkConfig
-from queue_server.app import create_app
+from queue_server.http.app import create_app
 from tests.api_helpers import act, add_staff, issue, login
 from tests.district_helpers import HALL_TOKENS, district
 

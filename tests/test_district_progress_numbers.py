@@ -15,7 +15,7 @@ import pytest
 
 from onewindow import case_numbers
 from onewindow.config import Config, ConfigError, parse_config
-from queue_server.app import create_app
+from queue_server.http.app import create_app
 from tests.api_helpers import add_staff
 from tests.hallserver import SAMPLE_CONFIG
 from tests.test_district_progress import LAST4, Factory, accept_case, progress

@@ -1,4 +1,4 @@
-"""`onewindow central district`: the whole sample district as real processes, then Ctrl+C."""
+"""`onewindow district`: the whole sample district as real processes, then Ctrl+C."""
 
 from __future__ import annotations
 
@@ -68,7 +68,7 @@ def test_district_runs_every_hall_ships_a_ticket_and_stops_on_ctrl_c(
 ) -> None:
     state = tmp_path / "state"
     runner = subprocess.Popen(
-        [sys.executable, "-m", "onewindow.cli", "central", "district",
+        [sys.executable, "-m", "onewindow_cli.cli", "district",
          "--config", str(ROOT / "district/district.toml"), "--base-port", "0",
          "--state-dir", str(state), "--database", district_database],
         cwd=ROOT, env=dict(os.environ, ONEWINDOW_PG=pg_server, PYTHONUNBUFFERED="1"),

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 from central.config import load_district
-from central.district_layout import hall_config_path, plan, toml_text, write_configs
 from onewindow.catalogue_file import load_catalogue
 from onewindow.config import Config, load_config
 from onewindow.config_table import ConfigError
-from queue_server.app import load_hall_catalogue
+from onewindow_cli.district_layout import hall_config_path, plan, toml_text, write_configs
+from queue_server.http.app import load_hall_catalogue
 
 ROOT = Path(__file__).resolve().parent.parent
 DISTRICT = ROOT / "district" / "district.toml"
@@ -67,7 +67,7 @@ def test_each_hall_has_its_own_port_and_database_under_var_district() -> None:
     assert len(set(ports)) == 19 and load_district(DISTRICT).centre.port not in ports
     for code, config in configs.items():
         assert (
-            config.resolve(config.server.db).resolve() == ROOT / "var/district" / f"{code}.sqlite"
+            config.db_path.resolve() == ROOT / "var/district" / f"{code}.sqlite"
         )
 
 

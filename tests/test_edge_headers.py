@@ -8,7 +8,7 @@ from typing import Any
 from aiohttp.test_utils import TestClient
 
 from onewindow.config import Config
-from queue_server.app import create_app
+from queue_server.http.app import create_app
 
 
 async def test_every_answer_has_the_edge_headers_and_no_server_version(

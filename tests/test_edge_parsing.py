@@ -9,7 +9,7 @@ import pytest
 from aiohttp.test_utils import TestClient
 
 from onewindow.config import Config
-from queue_server.app import create_app
+from queue_server.http.app import create_app
 
 
 @pytest.mark.parametrize("raw", ["%D9%A5", "%205", "0_5", "5%20", "+5", "%EF%BC%95"])

@@ -15,7 +15,7 @@ from playwright.async_api import Page, WebSocketRoute, async_playwright, expect
 from onewindow import protocol as p
 from onewindow.client import ApiFailure, HallClient
 from onewindow.config import Config
-from queue_server.app import create_app
+from queue_server.http.app import create_app
 from tests.hallserver import DEMO_PIN, ROOT, HallServer
 
 EVALUATOR = "demo-evaluator-token"  # config.toml: the tablet at window 5

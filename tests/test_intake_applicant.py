@@ -12,7 +12,7 @@ from aiohttp.test_utils import TestClient
 from onewindow import i18n
 from onewindow.applicant_rules import PROBLEM_KEYS, mask_id, mask_phone
 from onewindow.config import Config
-from queue_server.app import create_app
+from queue_server.http.app import create_app
 from tests.api_helpers import DISPLAY, act, add_staff, error_code, issue, login
 
 APPLICANT = {"name": "王小明", "id_type": "id_card", "id_number": "440105199001011239",

@@ -11,7 +11,7 @@ import pytest
 from aiohttp.test_utils import TestClient
 
 from onewindow.config import Config, DeviceConfig
-from queue_server.app import create_app
+from queue_server.http.app import create_app
 from tests.api_helpers import KIOSK, act, add_staff, error_code, issue, login
 
 EVALUATOR_5 = {"Authorization": "Bearer demo-evaluator-token"}  # config.toml: window 5

@@ -14,7 +14,7 @@ from aiohttp.test_utils import TestClient
 
 from onewindow import protocol as p
 from onewindow.config import Config, PrinterConfig
-from queue_server.app import create_app
+from queue_server.http.app import create_app
 from tests.api_helpers import DISPLAY, act, add_staff, issue, login
 from tests.printer_support import FakePrinter, Slip, decode
 from ticket_printer.intake_slips import (

@@ -14,7 +14,7 @@ from playwright.async_api import Page, async_playwright, expect
 from onewindow import protocol as p
 from onewindow.client import HallClient
 from onewindow.config import Config
-from queue_server.app import create_app
+from queue_server.http.app import create_app
 from tests.api_helpers import DISPLAY, act, add_staff, issue, login
 from tests.hallserver import DEMO_PIN, ROOT, HallServer
 

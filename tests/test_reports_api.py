@@ -11,7 +11,7 @@ from aiohttp.test_utils import TestClient
 
 from onewindow import protocol as p
 from onewindow.config import Config
-from queue_server.app import create_app
+from queue_server.http.app import create_app
 from tests.api_helpers import DISPLAY, KIOSK, act, add_staff, error_code, issue, login
 
 TZ = dt.timezone(dt.timedelta(hours=8))

@@ -15,7 +15,7 @@ import pytest
 
 from onewindow import protocol as p
 from onewindow.config import Config
-from queue_server.app import create_app
+from queue_server.http.app import create_app
 from queue_server.reports import Period, compute
 from tests.api_helpers import act, add_staff, issue, login
 from tests.reports_scenario import TZ, played

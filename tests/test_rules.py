@@ -68,7 +68,23 @@ def test_unknown_service_is_a_bad_command() -> None:
 
 def test_ordinary_issue_cannot_make_a_special_ticket() -> None:
     with pytest.raises(r.BadCommand):
-        Clocked().issue("A", r.TicketKind.SPECIAL)
+        Clocked().issue("A", r.TicketKind.SPECIAL, channel="window")
+
+
+def test_the_ticket_machine_gives_only_line_numbers() -> None:
+    """The kiosk's own rules: no special ticket, no ticket for one window."""
+    c = Clocked()
+    with pytest.raises(r.Forbidden):
+        c.issue("A", r.TicketKind.SPECIAL)
+    with pytest.raises(r.Forbidden):
+        c.issue("A", target_window=5)
+    assert c.issue("A", r.TicketKind.PRIORITY).kind is r.TicketKind.PRIORITY
+    no_priority = Clocked(sample_rules(allow_priority_at_kiosk=False))
+    with pytest.raises(r.BadCommand) as refused:
+        no_priority.issue("A", r.TicketKind.PRIORITY)
+    assert refused.value.code == "priority_not_allowed"
+    # a clerk may still give a priority number where the kiosk may not
+    assert no_priority.issue("A", r.TicketKind.PRIORITY, channel="window").number
 
 
 def test_repeated_idempotency_key_issues_nothing() -> None:
@@ -151,7 +167,7 @@ def test_consult_first_tickets_go_to_consultation_and_specials_to_acceptance() -
 def test_ticket_sent_to_a_named_window_is_called_only_there() -> None:
     c = Clocked()
     c.open(5, 6)
-    t = c.issue("A", target_window=6)
+    t = c.issue("A", target_window=6, channel="guide")
     assert c.called(5) is None
     assert c.called(6).number == t.number
 

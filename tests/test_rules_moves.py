@@ -111,3 +111,19 @@ def test_every_state_command_pair(state: S, command: str) -> None:
         assert c.state() == before, "a refused command must change nothing"
         return
     assert c.hall.tickets[t.id].state.value == expected
+
+
+@pytest.mark.parametrize("command", sorted(next(iter(MOVES.values()))))
+def test_the_rules_transition_table_says_what_the_hall_does(command: str) -> None:
+    """`TICKET_MOVES` is the rules' own table: each row agrees with the moves seen above."""
+    for state, row in MOVES.items():
+        if state is S.EXPIRED:  # gone from today's hall: no row can speak of it
+            continue
+        _, t = _in_state(state)
+        move = r.TICKET_MOVES[type(_commands(t)[command])]
+        result = row[command]
+        if result in {s.value for s in S}:
+            assert state in move.sources, (state, command)
+            assert move.target.value == result, (state, command)
+        elif result == move.refusal:
+            assert state not in move.sources, (state, command)

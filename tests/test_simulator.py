@@ -21,11 +21,11 @@ import msgspec
 import pytest
 
 from onewindow.config import Config, load_config
-from onewindow.simulator.hallconfig import write_sim_config
-from onewindow.simulator.ownserver import add_staff
-from onewindow.simulator.progress import Progress
-from onewindow.simulator.run import Options, Simulation
-from onewindow.simulator.truth import Truth
+from onewindow_cli.simulator.hallconfig import write_sim_config
+from onewindow_cli.simulator.ownserver import add_staff
+from onewindow_cli.simulator.progress import Progress
+from onewindow_cli.simulator.run import Options, Simulation
+from onewindow_cli.simulator.truth import Truth
 from tests.hallserver import SAMPLE_CONFIG, HallServer
 
 VISITORS, WINDOWS = 2000, 20

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from onewindow.config import load_config
-from onewindow.simulator.ownserver import add_staff
 from onewindow.workdays import WorkCalendar
+from onewindow_cli.simulator.ownserver import add_staff
 from tests.hallserver import ROOT, SAMPLE_CONFIG, HallServer, onewindow
 
 
@@ -82,7 +82,7 @@ def test_live_mode_drives_a_real_time_hall_and_leaves_it_tidy(
 ) -> None:
     add_staff(load_config(SAMPLE_CONFIG), db_path, "1234", "模拟工作人员")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "onewindow.cli", "simulate", "--config", str(SAMPLE_CONFIG),
+        [sys.executable, "-m", "onewindow_cli.cli", "simulate", "--config", str(SAMPLE_CONFIG),
          "--server", hall_server.url, "--live", "--speed", "60", "--visitors", "900",
          "--windows", "8", "--skip", "5"],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,

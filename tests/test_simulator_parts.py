@@ -13,10 +13,10 @@ import pytest
 
 from onewindow import protocol as p
 from onewindow.config import Config, load_config
-from onewindow.simulator import layout, model
-from onewindow.simulator.engine import Actor, Engine
-from onewindow.simulator.figures import durations
-from onewindow.simulator.hallconfig import write_sim_config
+from onewindow_cli.simulator import layout, model
+from onewindow_cli.simulator.engine import Actor, Engine
+from onewindow_cli.simulator.figures import durations
+from onewindow_cli.simulator.hallconfig import write_sim_config
 from tests.hallserver import SAMPLE_CONFIG
 
 DAY = dt.date(2026, 12, 1)

@@ -17,7 +17,7 @@ from playwright.async_api import Page, async_playwright, expect
 from onewindow import protocol as p
 from onewindow.client import HallClient
 from onewindow.config import Config
-from queue_server.app import create_app
+from queue_server.http.app import create_app
 from tests.hallserver import DEMO_PIN, HallServer
 
 KIOSK = {"Authorization": "Bearer demo-kiosk-token", "Idempotency-Key": "status-page-test"}

@@ -16,10 +16,10 @@ from aiohttp.test_utils import TestClient
 
 from onewindow.config import Config
 from queue_server import rules as r
-from queue_server import storage as db
-from queue_server.app import create_app
-from queue_server.keys import SERVICE
+from queue_server.http.app import create_app
+from queue_server.http.keys import SERVICE
 from queue_server.service import HallService
+from queue_server.store import storage as db
 from tests.api_helpers import DISPLAY, KIOSK, add_staff, error_code, login
 
 

@@ -16,8 +16,8 @@ from aiohttp.test_utils import TestClient
 
 from onewindow import protocol as p
 from onewindow.config import Config
-from queue_server.app import create_app
-from queue_server.keys import HUB
+from queue_server.http.app import create_app
+from queue_server.http.keys import HUB
 from tests.api_helpers import act, add_staff, issue, login
 
 

@@ -15,8 +15,8 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from central.app import create_central_app
 from onewindow.config import Config, UplinkConfig
-from queue_server.app import create_app
-from queue_server.storage import Storage, last_seq, uplink_position
+from queue_server.http.app import create_app
+from queue_server.store.storage import Storage, last_seq, uplink_position
 from tests.api_helpers import act, add_staff, issue, login
 from tests.district_helpers import HALL_TOKENS, SUPERVISOR, district
 

@@ -11,9 +11,9 @@ from aiohttp.test_utils import TestClient
 
 from onewindow import i18n
 from onewindow.config import Config
-from queue_server.app import create_app
-from queue_server.cases import STATES as CASE_STATES
+from queue_server.http.app import create_app
 from queue_server.rules import TicketState, WindowState
+from queue_server.rules.cases import STATES as CASE_STATES
 from tests.api_helpers import DISPLAY, act, add_staff, issue, login
 
 APPLICANT = {"name": "王小明", "id_type": "id_card", "id_number": "440105199001011239",

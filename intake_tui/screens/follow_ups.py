@@ -22,6 +22,7 @@ from intake_tui.widgets.rating_alert import RatingAlert
 from intake_tui.widgets.today_figures import TodayFigures
 from onewindow import protocol as p
 from onewindow.client import ClientError
+from onewindow.rating_scale import is_bad
 
 FIGURES_EVERY_S = 30.0
 
@@ -47,7 +48,7 @@ class FollowUps(DeskScreen):
             self._load_cases()
         elif isinstance(event, p.RatingReceived):
             self._load_ratings()
-            if event.score <= 2:
+            if is_bad(event.score):
                 self.app.bell()
 
     @work(exclusive=True, group="case-alerts")

@@ -56,7 +56,7 @@ def run_report(args: argparse.Namespace) -> int:
     except ConfigError as e:
         print(str(e), file=sys.stderr)
         return 2
-    db = Path(args.db) if args.db else config.resolve(config.server.db)
+    db = Path(args.db) if args.db else config.db_path
     if not db.is_file():
         return _fail(lang, "no_database", path=db)
     begun = time.perf_counter()

@@ -21,11 +21,11 @@ from onewindow import protocol as p
 from onewindow.catalogue import Catalogue, CatalogueError
 from onewindow.catalogue_file import load_catalogue
 from onewindow.config import Config
-from queue_server import migrations
 from queue_server.reports import case_figures, rating_figures, ticket_figures
 from queue_server.reports.assemble import assemble
 from queue_server.reports.columns import StaffIds, StaffNotNumbers
 from queue_server.reports.period import Period, bounds
+from queue_server.store import migrations
 
 Progress = Callable[[str], None]  # told each step's name: "reading", then "grouping"
 Read = Callable[[sqlite3.Connection], Any]

@@ -124,7 +124,3 @@ def local_offset_sql(column: str, start_ts: float, end_ts: float, tz: dt.tzinfo)
                      zip(changes[1:], changes, strict=False))  # fmt: skip
     return f"({column} + CASE {cases} ELSE {changes[-1][1]} END)"
 
-
-def hour_of_day(hour_index: int, start_ts: float, tz: dt.tzinfo) -> int:
-    """The wall-clock hour of the `hour_index`-th hour after `start_ts`."""
-    return dt.datetime.fromtimestamp(start_ts + hour_index * 3600, tz).hour

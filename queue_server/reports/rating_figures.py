@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from onewindow import protocol as p
+from onewindow.rating_scale import BAD, GOOD
 from queue_server.reports.columns import (
     STAFF_BITS,
     Field,
@@ -32,8 +33,6 @@ from queue_server.reports.columns import (
     unpack,
 )
 from queue_server.reports.period import Period
-
-BAD = (1, 2)  # 不满意, 非常不满意: a supervisor follows these up
 
 
 @dataclass(frozen=True)
@@ -107,7 +106,8 @@ def figures_by(rows: RatingRows, grouping: str) -> dict[str, p.RatingFigures]:
 
 def per_day(rows: RatingRows, days: int) -> tuple[IntArray, IntArray]:
     """Ratings, and ratings of 4–5, on each day of the period."""
-    return count_by(rows.day, days), count_by(rows.day, days, (rows.score >= 4).astype(np.int64))
+    good = (rows.score >= min(GOOD)).astype(np.int64)
+    return count_by(rows.day, days), count_by(rows.day, days, good)
 
 
 def bad_ratings(conn: sqlite3.Connection, period: Period, tz: dt.tzinfo) -> list[p.BadRating]:
