@@ -63,8 +63,17 @@ def day_events(count: int) -> tuple[list[db.EventRow], list[r.Ticket]]:
             wire = views.wire_event(event, seq, now)
             if isinstance(event, r.TicketEvent):
                 tickets[event.ticket.id] = event.ticket
-            rows.append(db.EventRow(seq, p.event_type(type(wire)), now.timestamp(), None, None,
-                                    None, p.encode(wire).decode()))  # fmt: skip
+            rows.append(
+                db.EventRow(
+                    seq,
+                    p.event_type(type(wire)),
+                    now.timestamp(),
+                    None,
+                    None,
+                    None,
+                    p.encode(wire).decode(),
+                )
+            )
     return rows[:count], list(tickets.values())
 
 
@@ -97,8 +106,19 @@ def centre(folder: Path, dsn: str, codes: list[str]) -> Process:
         f'[[viewers]]\nname = "bench"\nrole = "supervisor"\ntoken = "{VIEWER}"\n',
         encoding="utf-8",
     )
-    return Process([sys.executable, "-m", "onewindow_cli.cli", "central", "serve",
-                    "--config", str(path), "--port", "{port}"])  # fmt: skip
+    return Process(
+        [
+            sys.executable,
+            "-m",
+            "onewindow_cli.cli",
+            "central",
+            "serve",
+            "--config",
+            str(path),
+            "--port",
+            "{port}",
+        ]
+    )
 
 
 async def post_all(url: str, codes: list[str], bodies: list[bytes]) -> int:
@@ -107,11 +127,11 @@ async def post_all(url: str, codes: list[str], bodies: list[bytes]) -> int:
     async with aiohttp.ClientSession(connector=connector) as session:
 
         async def hall(code: str) -> None:
-            headers = {"Authorization": f"Bearer {token(code)}",
-                       "Content-Type": "application/json"}  # fmt: skip
+            headers = {"Authorization": f"Bearer {token(code)}", "Content-Type": "application/json"}
             for body in bodies:
-                async with session.post(f"{url}/api/halls/{code}/events", data=body,
-                                        headers=headers) as resp:  # fmt: skip
+                async with session.post(
+                    f"{url}/api/halls/{code}/events", data=body, headers=headers
+                ) as resp:
                     assert resp.status == 200, await resp.text()
                     await resp.read()
 
@@ -122,8 +142,10 @@ async def post_all(url: str, codes: list[str], bodies: list[bytes]) -> int:
 def bare_copy(dsn: str, codes: list[str], rows: list[db.EventRow], size: int) -> float:
     """Seconds to COPY the same rows into a bare table, one transaction per delivery."""
     with psycopg.connect(dsn) as conn:
-        conn.execute("CREATE TABLE bare (hall text, seq bigint, type text, at timestamptz, "
-                     "body jsonb, PRIMARY KEY (hall, seq))")  # fmt: skip
+        conn.execute(
+            "CREATE TABLE bare (hall text, seq bigint, type text, at timestamptz, "
+            "body jsonb, PRIMARY KEY (hall, seq))"
+        )
         conn.commit()
         at = dt.datetime.fromtimestamp(rows[0].at, dt.UTC)
         begun = time.perf_counter()
@@ -147,8 +169,13 @@ def ingest(table: Table, admin: str, work: Path, halls: int, per_hall: int, size
         ours, busy = halls * per_hall / wall, (cpu_seconds(server) - cpu) / wall * 100
     with database(admin) as dsn:
         theirs = halls * per_hall / bare_copy(dsn, codes, rows, size)
-    table.add(f"centre ingest, {halls} halls × {per_hall:,} ev: events/s", ours, theirs, "/s",
-              "≥ 10,000/s" if halls == 200 else "")  # fmt: skip
+    table.add(
+        f"centre ingest, {halls} halls × {per_hall:,} ev: events/s",
+        ours,
+        theirs,
+        "/s",
+        "≥ 10,000/s" if halls == 200 else "",
+    )
     table.add(f"centre ingest, {halls} halls: centre process CPU", busy, None, "% core")
 
 
@@ -166,15 +193,29 @@ def hall_config(work: Path, centre_url: str | None, batch: int = BATCH) -> Path:
     shutil.copy(ROOT / "catalogue.toml", folder / "catalogue.toml")
     text = CONFIG.read_text(encoding="utf-8")
     if centre_url:
-        text += (f'\n[uplink]\nurl = "{centre_url}"\nhall = "HZ"\ntoken = "{token("HZ")}"\n'
-                 f"batch = {batch}\ninterval_s = 0.05\n")  # fmt: skip
+        text += (
+            f'\n[uplink]\nurl = "{centre_url}"\nhall = "HZ"\ntoken = "{token("HZ")}"\n'
+            f"batch = {batch}\ninterval_s = 0.05\n"
+        )
     (folder / "config.toml").write_text(text, encoding="utf-8")
     return folder / "config.toml"
 
 
 def hall(config: Path, db_path: Path) -> Process:
-    return Process([sys.executable, "-m", "onewindow_cli.cli", "serve", "--config", str(config),
-                    "--db", str(db_path), "--port", "{port}"])  # fmt: skip
+    return Process(
+        [
+            sys.executable,
+            "-m",
+            "onewindow_cli.cli",
+            "serve",
+            "--config",
+            str(config),
+            "--db",
+            str(db_path),
+            "--port",
+            "{port}",
+        ]
+    )
 
 
 def acked(centre_url: str) -> int:
@@ -221,8 +262,13 @@ def issue(table: Table, admin: str, work: Path, seconds: float) -> None:
             behind = _last_seq(work / "on.sqlite") - acked(server.url)
         with hall(hall_config(work, None), work / "off.sqlite") as off:
             without = wrk_issue(off.url, 32, seconds)
-    table.add("durable issue, 32 conn, uplink on: tickets/s", with_uplink.requests_per_s,
-              without.requests_per_s, "/s", "within 10% of off")  # fmt: skip
+    table.add(
+        "durable issue, 32 conn, uplink on: tickets/s",
+        with_uplink.requests_per_s,
+        without.requests_per_s,
+        "/s",
+        "within 10% of off",
+    )
     table.add("durable issue, 32 conn, uplink on: p99", with_uplink.p99_ms, without.p99_ms, "ms")
     table.add("uplink behind right after the burst", behind, None, "events")
 

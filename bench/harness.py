@@ -57,8 +57,9 @@ class Process:
 
     def __enter__(self) -> Process:
         argv = [a.replace("{port}", str(self.port)) for a in self.args]
-        self.proc = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.DEVNULL)  # fmt: skip
+        self.proc = subprocess.Popen(
+            argv, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         self.started_in_s = wait_until_up(self.url + self.probe, self.proc)
         return self
 
@@ -78,8 +79,21 @@ class Process:
 
 
 def onewindow_server(db: Path, *extra: str) -> Process:
-    return Process([sys.executable, "-m", "onewindow_cli.cli", "serve", "--config", str(CONFIG),
-                    "--db", str(db), "--port", "{port}", *extra])  # fmt: skip
+    return Process(
+        [
+            sys.executable,
+            "-m",
+            "onewindow_cli.cli",
+            "serve",
+            "--config",
+            str(CONFIG),
+            "--db",
+            str(db),
+            "--port",
+            "{port}",
+            *extra,
+        ]
+    )
 
 
 def temp_dir() -> Path:
@@ -126,8 +140,10 @@ def wrk_issue(url: str, connections: int, seconds: float) -> Load:
     duration = f"-d{max(1, round(seconds))}s"
     out = subprocess.run(
         ["wrk", "-t1", f"-c{connections}", duration, "-s", str(script), url + "/api/tickets"],
-        capture_output=True, text=True, check=True,
-    ).stdout  # fmt: skip
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     line = next(x for x in out.splitlines() if x.startswith("RESULT"))
     rps, p50, p99, errors = line.split()[1:]
     return Load(float(rps), float(p50), float(p99), int(errors))

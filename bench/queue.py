@@ -86,8 +86,13 @@ def run(table: Table, seconds: float = 8.0) -> None:
             starts.append(server.started_in_s * 1000)
     with baseline_server(work / "start-base.sqlite") as base:
         base_start = base.started_in_s * 1000
-    table.add("server restart → first answer (median of 5)", sorted(starts)[2], base_start, "ms",
-              "< 500 ms")  # fmt: skip
+    table.add(
+        "server restart → first answer (median of 5)",
+        sorted(starts)[2],
+        base_start,
+        "ms",
+        "< 500 ms",
+    )
     table.add("first start on a new database (schema created)", first, None, "ms")
 
     for connections in (1, 32):
@@ -96,11 +101,21 @@ def run(table: Table, seconds: float = 8.0) -> None:
         with baseline_server(work / f"base{connections}.sqlite") as base:
             theirs = wrk_issue(base.url, connections, seconds)
         target = "≥ 5,000/s" if connections == 32 else ""
-        table.add(f"durable issue, {connections} conn: tickets/s", ours.requests_per_s,
-                  theirs.requests_per_s, "/s", target)  # fmt: skip
+        table.add(
+            f"durable issue, {connections} conn: tickets/s",
+            ours.requests_per_s,
+            theirs.requests_per_s,
+            "/s",
+            target,
+        )
         table.add(f"durable issue, {connections} conn: p50", ours.p50_ms, theirs.p50_ms, "ms")
-        table.add(f"durable issue, {connections} conn: p99", ours.p99_ms, theirs.p99_ms, "ms",
-                  "< 20 ms" if connections == 32 else "")  # fmt: skip
+        table.add(
+            f"durable issue, {connections} conn: p99",
+            ours.p99_ms,
+            theirs.p99_ms,
+            "ms",
+            "< 20 ms" if connections == 32 else "",
+        )
 
     db = work / "long-queue.sqlite"
     prefill(db, WAITING)
@@ -112,8 +127,17 @@ def run(table: Table, seconds: float = 8.0) -> None:
         rss = server.rss_mb()
     with baseline_server(work / "base-latency.sqlite") as base:
         base_lat = asyncio.run(single_issue_latencies(base.url, 2000))
-    table.add(f"call-next with {WAITING:,} waiting: p50", percentile(latencies, 50),
-              percentile(base_lat, 50), "ms")  # fmt: skip
-    table.add(f"call-next with {WAITING:,} waiting: p99", percentile(latencies, 99),
-              percentile(base_lat, 99), "ms", "< 2 ms")  # fmt: skip
+    table.add(
+        f"call-next with {WAITING:,} waiting: p50",
+        percentile(latencies, 50),
+        percentile(base_lat, 50),
+        "ms",
+    )
+    table.add(
+        f"call-next with {WAITING:,} waiting: p99",
+        percentile(latencies, 99),
+        percentile(base_lat, 99),
+        "ms",
+        "< 2 ms",
+    )
     table.add(f"server RSS with {WAITING:,} waiting", rss, None, "MB")

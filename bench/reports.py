@@ -39,8 +39,10 @@ def fill(conn: sqlite3.Connection, days: list[dt.date], count: int, first_id: in
     """`count` tickets spread over `days`, with their cases and ratings."""
     services = [s.code for s in load_config(CONFIG).services]
     items = [i.code for i in load_catalogue(CONFIG.parent / "catalogue.toml")]
-    starts = [dt.datetime.combine(d, dt.time(0), dt.timezone(dt.timedelta(hours=8))).timestamp()
-              for d in days]  # fmt: skip
+    starts = [
+        dt.datetime.combine(d, dt.time(0), dt.timezone(dt.timedelta(hours=8))).timestamp()
+        for d in days
+    ]
     day_of = f"({{i}} - {first_id}) * {len(days)} / {count}"
     conn.execute(
         "CREATE TEMP TABLE IF NOT EXISTS day (n INTEGER PRIMARY KEY, day TEXT, start REAL)"
@@ -76,7 +78,7 @@ def fill(conn: sqlite3.Connection, days: list[dt.date], count: int, first_id: in
             CASE WHEN fate < 88 THEN 'served' END, 0,
             CASE WHEN fate < 93 THEN CAST(10000 + w * 2 + i % 2 AS TEXT) END,
             CASE WHEN fate < 93 THEN issued + wait END
-        FROM t""")  # fmt: skip
+        FROM t""")
     # Cases for every other served ticket; a third immediate, a few open past the deadline.
     conn.execute(f"""
         INSERT INTO cases (id, case_no, case_day, item, service, state, immediate, ticket_id,
@@ -91,7 +93,7 @@ def fill(conn: sqlite3.Connection, days: list[dt.date], count: int, first_id: in
             CASE WHEN rowid % 3 = 0 THEN finished_at - 60 WHEN rowid % 50 = 1 THEN NULL
                  ELSE finished_at + 86400 * (rowid % 25) END,
             rowid % 50 = 1 AND rowid % 20 < 5, 0, 0
-        FROM tickets WHERE rowid >= {first_id} AND state = 'done' AND rowid % 2 = 0""")  # fmt: skip
+        FROM tickets WHERE rowid >= {first_id} AND state = 'done' AND rowid % 2 = 0""")
     conn.execute(f"""
         INSERT INTO ratings (ticket_id, ticket_number, business_day, window, staff_id, service,
             item, score, channel, at, followed_up_at)
@@ -101,7 +103,7 @@ def fill(conn: sqlite3.Connection, days: list[dt.date], count: int, first_id: in
             'evaluator', finished_at + 30,
             CASE WHEN rowid % 2 = 0 THEN finished_at + 3600 END
         FROM tickets WHERE rowid >= {first_id} AND state = 'done' AND rowid % 3 = 0
-        ORDER BY rowid""")  # fmt: skip
+        ORDER BY rowid""")
     conn.execute("COMMIT")
 
 
@@ -121,13 +123,15 @@ def build(db: Path) -> dict[str, int]:
     conn.execute(f"""
         WITH RECURSIVE n(i) AS (SELECT 2 UNION ALL SELECT i + 1 FROM n WHERE i < {2 * WINDOWS + 1})
         INSERT INTO staff (staff_id, name, role, pin_salt, pin_hash)
-        SELECT CAST(10000 + i AS TEXT), 'bench', 'clerk', x'00', x'00' FROM n""")  # fmt: skip
+        SELECT CAST(10000 + i AS TEXT), 'bench', 'clerk', x'00', x'00' FROM n""")
     october = working_days(Period.month(2026, 10))[-5:]
     fill(conn, october, EARLIER, 1)
     fill(conn, working_days(NOVEMBER), TICKETS, EARLIER + 1)
     conn.execute("ANALYZE")
-    counts = {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-              for t in ("tickets", "cases", "ratings")}  # fmt: skip
+    counts = {
+        t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+        for t in ("tickets", "cases", "ratings")
+    }
     conn.close()
     return counts
 
@@ -144,8 +148,11 @@ def run(table: Table, seconds: float = 8.0) -> None:
     begun = time.perf_counter()
     counts = build(db)
     built_s = time.perf_counter() - begun
-    print(f"  (built {counts['tickets']:,} tickets, {counts['cases']:,} cases, "
-          f"{counts['ratings']:,} ratings in {built_s:.1f} s)", flush=True)  # fmt: skip
+    print(
+        f"  (built {counts['tickets']:,} tickets, {counts['cases']:,} cases, "
+        f"{counts['ratings']:,} ratings in {built_s:.1f} s)",
+        flush=True,
+    )
     config = load_config(CONFIG)
     rounds = max(3, min(7, int(seconds // 2)))
     ours, bare, cpu = [], [], []
@@ -157,13 +164,24 @@ def run(table: Table, seconds: float = 8.0) -> None:
         cpu.append(time.process_time() - used)
     assert report.hall_figures.tickets is not None
     assert report.hall_figures.tickets.issued == TICKETS, report.hall_figures.tickets.issued
-    table.add("monthly report figures, 1,000,000 tickets (median)", statistics.median(ours) * 1000,
-              statistics.median(bare) * 1000, "ms", "< 2000 ms")  # fmt: skip
-    table.add("monthly report figures, slowest of the runs", max(ours) * 1000, max(bare) * 1000,
-              "ms", "< 2000 ms")  # fmt: skip
+    table.add(
+        "monthly report figures, 1,000,000 tickets (median)",
+        statistics.median(ours) * 1000,
+        statistics.median(bare) * 1000,
+        "ms",
+        "< 2000 ms",
+    )
+    table.add(
+        "monthly report figures, slowest of the runs",
+        max(ours) * 1000,
+        max(bare) * 1000,
+        "ms",
+        "< 2000 ms",
+    )
     # CPU of all its threads: steadier than the elapsed time on a machine doing other work.
-    table.add("monthly report figures, CPU seconds (median)", statistics.median(cpu) * 1000,
-              None, "ms")  # fmt: skip
+    table.add(
+        "monthly report figures, CPU seconds (median)", statistics.median(cpu) * 1000, None, "ms"
+    )
     from queue_server.reports.render import write
 
     begun = time.perf_counter()
@@ -186,8 +204,15 @@ def ticket_writes(with_report_index: bool, tickets: int = 50_000) -> float:
     now = dt.datetime(2026, 11, 16, 9, tzinfo=dt.timezone(dt.timedelta(hours=8)))
     lives = []
     for i in range(tickets):
-        t = r.Ticket(id=f"t{i}", number=f"A{i}", service="A", kind=r.TicketKind.NORMAL,
-                     business_day=now.date(), place=i, issued_at=now)  # fmt: skip
+        t = r.Ticket(
+            id=f"t{i}",
+            number=f"A{i}",
+            service="A",
+            kind=r.TicketKind.NORMAL,
+            business_day=now.date(),
+            place=i,
+            issued_at=now,
+        )
         lives.append(ticket_row(t))
         t.state, t.window, t.staff_id, t.called_at = r.TicketState.CALLED, 5, "1005", now
         t.first_called_at = now

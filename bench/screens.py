@@ -153,8 +153,18 @@ def serve_baseline(port: int, size: int, compress: bool) -> None:
 
 def baseline_server(size: int, compress: bool) -> Process:
     flag = ["--deflate"] if compress else []
-    return Process([sys.executable, "-m", "bench.screens", "--serve-baseline", "{port}",
-                    "--size", str(size), *flag])  # fmt: skip
+    return Process(
+        [
+            sys.executable,
+            "-m",
+            "bench.screens",
+            "--serve-baseline",
+            "{port}",
+            "--size",
+            str(size),
+            *flag,
+        ]
+    )
 
 
 # --- the driver -------------------------------------------------------------------------
@@ -179,19 +189,34 @@ class Http:
 
 
 def measure(
-    server: Process, count: int, calls: int, call: Callable[[int], str],
-    between: Callable[[], None] | None = None, compress: int = 0,
-) -> Result:  # fmt: skip
+    server: Process,
+    count: int,
+    calls: int,
+    call: Callable[[int], str],
+    between: Callable[[], None] | None = None,
+    compress: int = 0,
+) -> Result:
     """Connect `count` screens, make `calls` calls through `call(i) -> number` (and
     `between()` half-way to the next one), collect when each screen saw each call."""
     processes, gap = SETTINGS[count]
     workers = []
     for i in range(processes):
         share = count // processes + (1 if i < count % processes else 0)
-        argv = [sys.executable, "-m", "bench.screens", "--screens", server.url, str(share),
-                "--compress", str(compress)]  # fmt: skip
-        workers.append(subprocess.Popen(argv, cwd=ROOT, stdin=subprocess.PIPE,
-                                        stdout=subprocess.PIPE, text=True))  # fmt: skip
+        argv = [
+            sys.executable,
+            "-m",
+            "bench.screens",
+            "--screens",
+            server.url,
+            str(share),
+            "--compress",
+            str(compress),
+        ]
+        workers.append(
+            subprocess.Popen(
+                argv, cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+            )
+        )
     try:
         for worker in workers:
             assert worker.stdout is not None
@@ -225,15 +250,35 @@ def measure(
         samples.extend(times)
         if times:
             last.append(max(times))
-    return Result(percentile(samples, 50), percentile(samples, 99), max(samples),
-                  percentile(last, 99), missed, rss)  # fmt: skip
+    return Result(
+        percentile(samples, 50),
+        percentile(samples, 99),
+        max(samples),
+        percentile(last, 99),
+        missed,
+        rss,
+    )
 
 
 def run_ours(count: int, calls: int) -> Result:
     db = temp_dir() / "screens.sqlite"
     staff = ["--staff-id", "1001", "--name", "bench", "--role", "clerk", "--pin", "1234"]
-    subprocess.run([sys.executable, "-m", "onewindow_cli.cli", "staff", "--config", str(CONFIG),
-                    "--db", str(db), "add", *staff], check=True, capture_output=True)  # fmt: skip
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "onewindow_cli.cli",
+            "staff",
+            "--config",
+            str(CONFIG),
+            "--db",
+            str(db),
+            "add",
+            *staff,
+        ],
+        check=True,
+        capture_output=True,
+    )
     with onewindow_server(db) as server:
         http = Http(server.url)
         for i in range(calls):
@@ -255,9 +300,17 @@ def event_size() -> int:
 
     at = dt.datetime(2026, 3, 2, 9, 30, 0, 123456, dt.timezone(dt.timedelta(hours=8)))
     ticket = p.TicketView(
-        id="x" * 22, number="A012", service="A", kind="normal", state="called", issued_at=at,
-        channel="kiosk", window=5, call_count=1, called_at=at,
-    )  # fmt: skip
+        id="x" * 22,
+        number="A012",
+        service="A",
+        kind="normal",
+        state="called",
+        issued_at=at,
+        channel="kiosk",
+        window=5,
+        call_count=1,
+        called_at=at,
+    )
     event = p.TicketCalled(seq=1234, at=at, number="A012", service="A", ticket=ticket, window=5)
     return len(p.encode(event))
 
@@ -293,16 +346,26 @@ def run(table: Table, seconds: float = 8.0, repeat: int = REPEAT) -> None:
             ("p99 of the last screen per call", ours.last_p99_ms, base.last_p99_ms, ""),
         ):
             table.add(f"call → screen, {count:,} screens: {name}", a, b, "ms", target)
-        table.add(f"calls missed by a screen, {count:,} screens", ours.missed, base.missed, "",
-                  "0")  # fmt: skip
-        table.add(f"server RSS, {count:,} screens", ours.rss_mb, base.rss_mb, "MB",
-                  "< 80 MB" if count == 1000 else "")  # fmt: skip
+        table.add(f"calls missed by a screen, {count:,} screens", ours.missed, base.missed, "", "0")
+        table.add(
+            f"server RSS, {count:,} screens",
+            ours.rss_mb,
+            base.rss_mb,
+            "MB",
+            "< 80 MB" if count == 1000 else "",
+        )
     deflate = run_baseline(1000, max(20, int(seconds / SETTINGS[1000][1])), compress=True)
     plain = bases[1000]
-    table.add("bare broadcast with per-message deflate, 1,000: RSS", deflate.rss_mb, plain.rss_mb,
-              "MB", "why deflate is off")  # fmt: skip
-    table.add("bare broadcast with per-message deflate, 1,000: p99", deflate.p99_ms, plain.p99_ms,
-              "ms")  # fmt: skip
+    table.add(
+        "bare broadcast with per-message deflate, 1,000: RSS",
+        deflate.rss_mb,
+        plain.rss_mb,
+        "MB",
+        "why deflate is off",
+    )
+    table.add(
+        "bare broadcast with per-message deflate, 1,000: p99", deflate.p99_ms, plain.p99_ms, "ms"
+    )
 
 
 def main() -> None:

@@ -23,16 +23,35 @@ def run(table: Table, seconds: float = 8.0) -> None:
     truth = folder / "truth.json"
     begun = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-m", "onewindow_cli.cli", "simulate", "--config", str(CONFIG),
-         "--db", str(folder / "day.sqlite"), "--visitors", str(VISITORS),
-         "--windows", str(WINDOWS), "--seed", "bench", "--quiet", "--truth", str(truth)],
-        cwd=ROOT, capture_output=True, text=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "onewindow_cli.cli",
+            "simulate",
+            "--config",
+            str(CONFIG),
+            "--db",
+            str(folder / "day.sqlite"),
+            "--visitors",
+            str(VISITORS),
+            "--windows",
+            str(WINDOWS),
+            "--seed",
+            "bench",
+            "--quiet",
+            "--truth",
+            str(truth),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     elapsed = time.perf_counter() - begun
     if done.returncode != 0:
         raise RuntimeError(f"onewindow simulate failed:\n{done.stdout}{done.stderr}")
     day = json.loads(truth.read_text(encoding="utf-8"))
     tickets = len(day["tickets"])
-    table.add(f"simulated day, {VISITORS:,} visitors on {WINDOWS} windows", elapsed, None, "s",
-              "< 120 s")  # fmt: skip
+    table.add(
+        f"simulated day, {VISITORS:,} visitors on {WINDOWS} windows", elapsed, None, "s", "< 120 s"
+    )
     table.add("  tickets played through the API per second", tickets / elapsed, None, "/s")

@@ -29,9 +29,15 @@ def _check_order(batch: pd.EventBatch) -> None:
 
 
 @routes.add(
-    "POST", "/api/halls/{code}/events", summary="A hall's uplink delivers events in seq order",
-    tag="uplink", body=pd.EventBatch, answers={200: pd.AckView}, allow=HALLS, errors=(503,),
-)  # fmt: skip
+    "POST",
+    "/api/halls/{code}/events",
+    summary="A hall's uplink delivers events in seq order",
+    tag="uplink",
+    body=pd.EventBatch,
+    answers={200: pd.AckView},
+    allow=HALLS,
+    errors=(503,),
+)
 async def ingest(request: web.Request, call: Call) -> web.Response:
     code = request.match_info["code"]
     assert call.principal is not None
@@ -46,9 +52,14 @@ async def ingest(request: web.Request, call: Call) -> web.Response:
 
 
 @routes.add(
-    "GET", "/api/halls", summary="Every hall with its live figures", tag="district",
-    answers={200: pd.HallList}, allow=VIEWERS, errors=(503,),
-)  # fmt: skip
+    "GET",
+    "/api/halls",
+    summary="Every hall with its live figures",
+    tag="district",
+    answers={200: pd.HallList},
+    allow=VIEWERS,
+    errors=(503,),
+)
 async def halls(request: web.Request, call: Call) -> web.Response:
     config = request.app[DISTRICT]
     now = dt.datetime.now(config.centre.tz)
@@ -58,9 +69,14 @@ async def halls(request: web.Request, call: Call) -> web.Response:
 
 
 @routes.add(
-    "GET", "/api/halls/{code}", summary="One hall's figures and its windows", tag="district",
-    answers={200: pd.HallDetail}, allow=VIEWERS, errors=(404, 503),
-)  # fmt: skip
+    "GET",
+    "/api/halls/{code}",
+    summary="One hall's figures and its windows",
+    tag="district",
+    answers={200: pd.HallDetail},
+    allow=VIEWERS,
+    errors=(404, 503),
+)
 async def hall(request: web.Request, call: Call) -> web.Response:
     config = request.app[DISTRICT]
     code = request.match_info["code"]
@@ -76,8 +92,9 @@ async def hall(request: web.Request, call: Call) -> web.Response:
 def period_of(query: dict[str, str], lang: str, today: dt.date) -> Period:
     """`?month=`, `?day=` or `?from=&to=` (none: today); a bad one is a 400 that says why."""
     try:
-        found = parse_period(query.get("day"), query.get("month"), query.get("from"),
-                             query.get("to"))  # fmt: skip
+        found = parse_period(
+            query.get("day"), query.get("month"), query.get("from"), query.get("to")
+        )
     except PeriodError as e:
         reason = i18n.text(f"reports.errors.{e.code}", lang, **e.detail)
         raise ApiError(400, "bad_period", reason=reason) from None
@@ -85,13 +102,21 @@ def period_of(query: dict[str, str], lang: str, today: dt.date) -> Period:
 
 
 @routes.add(
-    "GET", "/api/reports", tag="district",
+    "GET",
+    "/api/reports",
+    tag="district",
     summary="District report of a month (?month=YYYY-MM), a day (?day=) or a range "
     "(?from=&to=): a row per hall equal to that hall's own report, and the district's row",
-    answers={200: pd.DistrictReport}, allow=frozenset({"supervisor"}), errors=(400, 503),
-    query={"month": "YYYY-MM", "day": "YYYY-MM-DD", "from": "YYYY-MM-DD (with to)",
-           "to": "YYYY-MM-DD (with from)"},
-)  # fmt: skip
+    answers={200: pd.DistrictReport},
+    allow=frozenset({"supervisor"}),
+    errors=(400, 503),
+    query={
+        "month": "YYYY-MM",
+        "day": "YYYY-MM-DD",
+        "from": "YYYY-MM-DD (with to)",
+        "to": "YYYY-MM-DD (with from)",
+    },
+)
 async def district_report(request: web.Request, call: Call) -> web.Response:
     config = request.app[DISTRICT]
     now = dt.datetime.now(config.centre.tz)
@@ -101,11 +126,15 @@ async def district_report(request: web.Request, call: Call) -> web.Response:
 
 
 @routes.add(
-    "GET", "/api/cases/{case_no}",
+    "GET",
+    "/api/cases/{case_no}",
     summary="A case of any hall: state, item, hall, deadline, days left (no personal data)",
-    tag="district", answers={200: pd.DistrictCaseView}, allow=HALLS, errors=(404, 422, 429, 503),
+    tag="district",
+    answers={200: pd.DistrictCaseView},
+    allow=HALLS,
+    errors=(404, 422, 429, 503),
     query={"proof": "HMAC-SHA256(proof_key, case_no|last 4 phone digits), 64 hex digits"},
-)  # fmt: skip
+)
 async def case_progress(request: web.Request, call: Call) -> web.Response:
     assert call.principal is not None
     case_no = case_numbers.normalise(request.match_info["case_no"])
@@ -131,8 +160,12 @@ _PROOF = re.compile(r"^[0-9a-f]{64}$")
 
 
 @routes.add(
-    "GET", "/api/openapi.json", summary="This document", tag="district", answers={200: None},
+    "GET",
+    "/api/openapi.json",
+    summary="This document",
+    tag="district",
+    answers={200: None},
     allow=None,
-)  # fmt: skip
+)
 async def openapi(request: web.Request, call: Call) -> web.Response:
     return web.json_response(request.app[OPENAPI])

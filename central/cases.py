@@ -50,12 +50,21 @@ def rows(hall: str, events: Iterable[p.Event]) -> list[tuple[Any, ...]]:
         if not isinstance(e, p.CaseEventBase) or e.case_no is None:
             continue
         accepted = isinstance(e, p.CaseAccepted)
-        out.append((
-            hall, e.case_no, e.case_id, e.item, e.state, e.at if accepted else None,
-            e.deadline, e.at if e.state in FINISHED else None,
-            list(e.missing) if isinstance(e, p.CaseReturned) else [],
-            e.proof if isinstance(e, p.CaseAccepted) else None, e.at,
-        ))  # fmt: skip
+        out.append(
+            (
+                hall,
+                e.case_no,
+                e.case_id,
+                e.item,
+                e.state,
+                e.at if accepted else None,
+                e.deadline,
+                e.at if e.state in FINISHED else None,
+                list(e.missing) if isinstance(e, p.CaseReturned) else [],
+                e.proof if isinstance(e, p.CaseAccepted) else None,
+                e.at,
+            )
+        )
     return out
 
 
@@ -111,11 +120,15 @@ class CaseQuery:
         deadline: dt.date | None = row["deadline"]
         open_ = row["finished_at"] is None and row["state"] == "accepted"
         return pd.DistrictCaseView(
-            case_no=row["case_no"], hall=row["hall"],
+            case_no=row["case_no"],
+            hall=row["hall"],
             hall_name_zh=hall.name_zh if hall else row["hall"],
             hall_name_en=hall.name_en if hall else row["hall"],
-            item=row["item"], state=row["state"], accepted_at=row["accepted_at"],
-            deadline=deadline, finished_at=row["finished_at"],
+            item=row["item"],
+            state=row["state"],
+            accepted_at=row["accepted_at"],
+            deadline=deadline,
+            finished_at=row["finished_at"],
             days_left=(deadline - today).days if deadline and open_ else None,
             missing=list(row["missing"] or []),
-        )  # fmt: skip
+        )

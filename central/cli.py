@@ -41,9 +41,11 @@ def run_serve(args: argparse.Namespace) -> int:
     host = args.host or config.centre.host
     port = args.port if args.port is not None else config.centre.port
     web.run_app(
-        create_central_app(config), host=host, port=port,
+        create_central_app(config),
+        host=host,
+        port=port,
         print=lambda _: print(f"区级数据中心 district centre on http://{host}:{port}", flush=True),
-    )  # fmt: skip
+    )
     return 0
 
 

@@ -146,8 +146,10 @@ def _viewer(t: Table) -> Viewer:
 
 
 def _monitor(t: Table) -> MonitorConfig:
-    _known(t, ("long_wait_min", "min_open_windows", "deadline_warn_days", "lag_warn_events",
-               "refresh_s"))  # fmt: skip
+    _known(
+        t,
+        ("long_wait_min", "min_open_windows", "deadline_warn_days", "lag_warn_events", "refresh_s"),
+    )
     d = MonitorConfig()
     refresh_s = t.positive("refresh_s", float, d.refresh_s)
     if refresh_s < 0.5:
@@ -155,11 +157,12 @@ def _monitor(t: Table) -> MonitorConfig:
     return MonitorConfig(
         long_wait_min=t.positive("long_wait_min", float, d.long_wait_min),
         min_open_windows=t.positive("min_open_windows", int, d.min_open_windows, zero_ok=True),
-        deadline_warn_days=t.positive("deadline_warn_days", int, d.deadline_warn_days,
-                                      zero_ok=True),
+        deadline_warn_days=t.positive(
+            "deadline_warn_days", int, d.deadline_warn_days, zero_ok=True
+        ),
         lag_warn_events=t.positive("lag_warn_events", int, d.lag_warn_events),
         refresh_s=refresh_s,
-    )  # fmt: skip
+    )
 
 
 def _check_unique(values: list[str], path: str, what: str) -> None:

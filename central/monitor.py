@@ -216,10 +216,14 @@ class Monitor:
 
     def _whole(self) -> pm.MonitorSnapshot:
         return pm.MonitorSnapshot(
-            at=self._now(), centre=self.config.centre.name, limits=mw.limits(self.config),
+            at=self._now(),
+            centre=self.config.centre.name,
+            limits=mw.limits(self.config),
             halls=[self.tiles[c] for c in self.codes if c in self.tiles],
-            warnings=self.warnings, cases=self.cases, cases_total=self.cases_total,
-        )  # fmt: skip
+            warnings=self.warnings,
+            cases=self.cases,
+            cases_total=self.cases_total,
+        )
 
     def _warnings(self, now: dt.datetime) -> list[pm.MonitorWarning]:
         m = self.config.monitor
@@ -243,10 +247,14 @@ class Monitor:
             ) in await cur.fetchall():
                 windows[hall].append(
                     pd.WindowFigure(
-                        number=number, state=state, serving=ticket, serving_service=service,
-                        ticket_state=ticket_state, changed_at=changed_at,
+                        number=number,
+                        state=state,
+                        serving=ticket,
+                        serving_service=service,
+                        ticket_state=ticket_state,
+                        changed_at=changed_at,
                     )
-                )  # fmt: skip
+                )
         return [pm.HallTile(hall=f, windows=windows[f.code]) for f in found]
 
     async def _read_cases(

@@ -61,9 +61,14 @@ def _language(request: web.Request) -> str:
 
 
 @routes.add(
-    "GET", "/monitor", summary="District live monitor page (HTML); ?token= moves to a cookie",
-    tag="monitor", answers={200: None, 303: None}, allow=None, query=PAGE_QUERY,
-)  # fmt: skip
+    "GET",
+    "/monitor",
+    summary="District live monitor page (HTML); ?token= moves to a cookie",
+    tag="monitor",
+    answers={200: None, 303: None},
+    allow=None,
+    query=PAGE_QUERY,
+)
 async def monitor_page(request: web.Request, call: Call) -> web.StreamResponse:
     if "token" in request.query:
         principal = _principal(request, request.query["token"])
@@ -76,19 +81,28 @@ async def monitor_page(request: web.Request, call: Call) -> web.StreamResponse:
             status=303, headers={"Location": target, "Cache-Control": "no-store"}
         )
         response.set_cookie(
-            COOKIE, request.query["token"], path=COOKIE_PATH, max_age=COOKIE_MAX_AGE,
-            httponly=True, samesite="Strict", secure=request.secure,
-        )  # fmt: skip
+            COOKIE,
+            request.query["token"],
+            path=COOKIE_PATH,
+            max_age=COOKIE_MAX_AGE,
+            httponly=True,
+            samesite="Strict",
+            secure=request.secure,
+        )
         return response
     return _page(request, _check(_principal(request, request.cookies.get(COOKIE))))
 
 
 @routes.add(
-    "GET", "/monitor/ws", summary="The monitor's websocket: a snapshot, then what changes",
-    tag="monitor", answers={101: pm.MonitorMessage}, allow=None,  # type: ignore[dict-item]
+    "GET",
+    "/monitor/ws",
+    summary="The monitor's websocket: a snapshot, then what changes",
+    tag="monitor",
+    answers={101: pm.MonitorMessage},
+    allow=None,  # type: ignore[dict-item]
     query={"token": "a viewer token, if neither the cookie nor Authorization carries one"},
     errors=(401, 403),
-)  # fmt: skip
+)
 async def monitor_ws(request: web.Request, call: Call) -> web.StreamResponse:
     token = bearer_token(request) or request.cookies.get(COOKIE)
     fault = _check(_principal(request, token))
@@ -98,9 +112,14 @@ async def monitor_ws(request: web.Request, call: Call) -> web.StreamResponse:
 
 
 @routes.add(
-    "GET", "/api/monitor", summary="What the monitor shows, once: tiles, warnings, due cases",
-    tag="monitor", answers={200: pm.MonitorSnapshot}, allow=VIEWERS, errors=(503,),
-)  # fmt: skip
+    "GET",
+    "/api/monitor",
+    summary="What the monitor shows, once: tiles, warnings, due cases",
+    tag="monitor",
+    answers={200: pm.MonitorSnapshot},
+    allow=VIEWERS,
+    errors=(503,),
+)
 async def monitor_snapshot(request: web.Request, call: Call) -> web.Response:
     return answer(await request.app[MONITOR].snapshot())
 
@@ -122,9 +141,11 @@ def _page(request: web.Request, fault: str | None) -> web.Response:
         shown = "".join(f"<p>{html.escape(line)}</p>" for line in lines)
         page = page.replace('<div id="fault" hidden></div>', f'<div id="fault">{shown}</div>')
     return web.Response(
-        status=status, text=page, content_type="text/html",
+        status=status,
+        text=page,
+        content_type="text/html",
         headers={"Cache-Control": "no-store", "Content-Security-Policy": _CSP},
-    )  # fmt: skip
+    )
 
 
 def monitor_strings(lang: str) -> dict[str, str]:

@@ -88,10 +88,15 @@ def is_overdue(deadline: dt.date, alert: str | None, today: dt.date) -> bool:
 def due_case(row: CaseRow, today: dt.date) -> pm.DueCase:
     hall, case_no, item, service, deadline, alert = row
     return pm.DueCase(
-        hall=hall, case_no=case_no, item=item, service=service, deadline=deadline,
+        hall=hall,
+        case_no=case_no,
+        item=item,
+        service=service,
+        deadline=deadline,
         days_left=WEEKDAYS.remaining(today, deadline),
-        overdue=is_overdue(deadline, alert, today), hall_alert=alert,
-    )  # fmt: skip
+        overdue=is_overdue(deadline, alert, today),
+        hall_alert=alert,
+    )
 
 
 def case_counts(rows: Iterable[CaseRow], today: dt.date) -> dict[str, tuple[int, int]]:
@@ -105,8 +110,11 @@ def case_counts(rows: Iterable[CaseRow], today: dt.date) -> dict[str, tuple[int,
 
 def ordered(warnings: Iterable[pm.MonitorWarning], halls: list[str]) -> list[pm.MonitorWarning]:
     """Most pressing first: offline and overdue, then the rest; halls in district order."""
-    rank = {k: i for i, k in enumerate(
-        ("offline", "cases_overdue", "long_wait", "few_windows", "lag", "cases_due")
-    )}  # fmt: skip
+    rank = {
+        k: i
+        for i, k in enumerate(
+            ("offline", "cases_overdue", "long_wait", "few_windows", "lag", "cases_due")
+        )
+    }
     place = {code: i for i, code in enumerate(halls)}
     return sorted(warnings, key=lambda w: (rank[w.kind], place.get(w.hall, len(place))))

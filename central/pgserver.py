@@ -72,22 +72,46 @@ class Throwaway:
     def _run(self, *args: str) -> None:
         prefix = ["runuser", "-u", self.user, "--"] if os.geteuid() == 0 else []
         subprocess.run(
-            [*prefix, *args], check=True, capture_output=True, timeout=120,
+            [*prefix, *args],
+            check=True,
+            capture_output=True,
+            timeout=120,
             start_new_session=True,  # a Ctrl+C meant for our caller must not hit pg_ctl
-        )  # fmt: skip
+        )
 
     def start(self) -> str:
         if os.geteuid() == 0:
             ids = pwd.getpwnam(self.user)
             os.chown(self.dir, ids.pw_uid, ids.pw_gid)
         bin_dir = pg_bin()
-        self._run(str(bin_dir / "initdb"), "-D", str(self.data), "-U", "postgres",
-                  "--auth=trust", "--no-sync", "-E", "UTF8", "--locale=C.UTF-8")  # fmt: skip
+        self._run(
+            str(bin_dir / "initdb"),
+            "-D",
+            str(self.data),
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "--no-sync",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+        )
         # Only loopback TCP on our own port, the socket in our folder: the machine's own
         # server (5432, /var/run/postgresql) is never touched.
         options = f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off"
-        self._run(str(bin_dir / "pg_ctl"), "-D", str(self.data), "-o", options,
-                  "-l", str(self.dir / "log"), "-w", "-t", "60", "start")  # fmt: skip
+        self._run(
+            str(bin_dir / "pg_ctl"),
+            "-D",
+            str(self.data),
+            "-o",
+            options,
+            "-l",
+            str(self.dir / "log"),
+            "-w",
+            "-t",
+            "60",
+            "start",
+        )
         return self.dsn
 
     def stop(self) -> None:

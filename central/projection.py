@@ -42,17 +42,34 @@ class Changes:
 def _ticket_row(hall: str, event: p.TicketEventBase, tz: dt.tzinfo) -> TicketRow:
     t = event.ticket
     return (
-        hall, t.id, t.number, t.service, t.kind, t.state, t.window,
-        t.issued_at, t.issued_at.astimezone(tz).date(), t.called_at, event.at,
-    )  # fmt: skip
+        hall,
+        t.id,
+        t.number,
+        t.service,
+        t.kind,
+        t.state,
+        t.window,
+        t.issued_at,
+        t.issued_at.astimezone(tz).date(),
+        t.called_at,
+        event.at,
+    )
 
 
 def _case_row(hall: str, event: p.CaseEventBase) -> CaseRow:
     accepted_at = event.at if isinstance(event, p.CaseAccepted) else None
     return (
-        hall, event.case_id, event.case_no, event.item, event.service, event.state,
-        event.window, event.deadline, accepted_at, event.at,
-    )  # fmt: skip
+        hall,
+        event.case_id,
+        event.case_no,
+        event.item,
+        event.service,
+        event.state,
+        event.window,
+        event.deadline,
+        accepted_at,
+        event.at,
+    )
 
 
 def fold(hall: str, events: Iterable[p.Event], tz: dt.tzinfo) -> Changes:

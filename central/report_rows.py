@@ -23,13 +23,47 @@ from onewindow import protocol as p
 
 Row = tuple[Any, ...]
 
-TICKET_COLUMNS = ("id", "business_day", "number", "service", "kind", "state", "channel",
-                  "window", "staff_id", "issued_at", "first_called_at", "called_at",
-                  "started_at", "finished_at")  # fmt: skip
-CASE_COLUMNS = ("id", "item", "service", "state", "immediate", "window", "staff_id",
-                "accepted_at", "decided_at", "deadline", "overdue")  # fmt: skip
-RATING_COLUMNS = ("id", "ticket_number", "business_day", "window", "staff_id", "service",
-                  "item", "score", "at", "followed_up_at")  # fmt: skip
+TICKET_COLUMNS = (
+    "id",
+    "business_day",
+    "number",
+    "service",
+    "kind",
+    "state",
+    "channel",
+    "window",
+    "staff_id",
+    "issued_at",
+    "first_called_at",
+    "called_at",
+    "started_at",
+    "finished_at",
+)
+CASE_COLUMNS = (
+    "id",
+    "item",
+    "service",
+    "state",
+    "immediate",
+    "window",
+    "staff_id",
+    "accepted_at",
+    "decided_at",
+    "deadline",
+    "overdue",
+)
+RATING_COLUMNS = (
+    "id",
+    "ticket_number",
+    "business_day",
+    "window",
+    "staff_id",
+    "service",
+    "item",
+    "score",
+    "at",
+    "followed_up_at",
+)
 
 MIGRATION = """
 CREATE TABLE report_tickets (
@@ -104,25 +138,57 @@ def _ticket(hall: str, e: p.TicketEventBase, tz: dt.tzinfo) -> Row:
     # A hall older than these fields sends no business day: its issue date is the best guess.
     day = e.business_day or t.issued_at.astimezone(tz).date()
     return (
-        hall, t.id, day, t.number, t.service, t.kind, t.state, t.channel, t.window, e.staff_id,
-        t.issued_at.timestamp(), _seconds(e.first_called_at), _seconds(t.called_at),
-        _seconds(t.started_at), _seconds(t.finished_at),
-    )  # fmt: skip
+        hall,
+        t.id,
+        day,
+        t.number,
+        t.service,
+        t.kind,
+        t.state,
+        t.channel,
+        t.window,
+        e.staff_id,
+        t.issued_at.timestamp(),
+        _seconds(e.first_called_at),
+        _seconds(t.called_at),
+        _seconds(t.started_at),
+        _seconds(t.finished_at),
+    )
 
 
 def _case(hall: str, e: p.CaseEventBase, opened_seq: int) -> Row:
     return (
-        hall, e.case_id, opened_seq, e.item, e.service, e.state, e.immediate, e.window,
-        e.staff_id, _seconds(e.accepted_at), _seconds(e.decided_at), e.deadline, e.overdue,
-    )  # fmt: skip
+        hall,
+        e.case_id,
+        opened_seq,
+        e.item,
+        e.service,
+        e.state,
+        e.immediate,
+        e.window,
+        e.staff_id,
+        _seconds(e.accepted_at),
+        _seconds(e.decided_at),
+        e.deadline,
+        e.overdue,
+    )
 
 
 def _rating(hall: str, e: p.RatingReceived, tz: dt.tzinfo) -> Row:
     day = e.business_day or e.at.astimezone(tz).date()
     return (
-        hall, e.rating_id, e.number, day, e.window, e.staff_id, e.service, e.item, e.score,
-        e.at.timestamp(), None,
-    )  # fmt: skip
+        hall,
+        e.rating_id,
+        e.number,
+        day,
+        e.window,
+        e.staff_id,
+        e.service,
+        e.item,
+        e.score,
+        e.at.timestamp(),
+        None,
+    )
 
 
 def fold(hall: str, events: Iterable[p.Event], tz: dt.tzinfo) -> ReportChanges:
@@ -211,11 +277,15 @@ _CASES_WHERE = (
 
 
 async def read(
-    conn: AsyncConnection, hall: str, first: dt.date, last: dt.date, start_ts: float,
-    end_ts: float, judge: dt.date,
-) -> HallRows:  # fmt: skip
-    args = {"hall": hall, "first": first, "last": last, "s": start_ts, "e": end_ts,
-            "judge": judge}  # fmt: skip
+    conn: AsyncConnection,
+    hall: str,
+    first: dt.date,
+    last: dt.date,
+    start_ts: float,
+    end_ts: float,
+    judge: dt.date,
+) -> HallRows:
+    args = {"hall": hall, "first": first, "last": last, "s": start_ts, "e": end_ts, "judge": judge}
     day = "business_day BETWEEN %(first)s AND %(last)s"
     out = []
     for sql in (
@@ -244,8 +314,7 @@ def fill(conn: sqlite3.Connection, halls: Iterable[HallRows], prefix: bool) -> N
     for rows in halls:
         tag = f"{rows.hall}/" if prefix else ""
         # A number is unique in a hall's day only: A001 is in every hall.
-        tickets = [(tag + r[0], _iso(r[1]), tag + r[2], *map(_iso, r[3:]), 0)
-                   for r in rows.tickets]  # fmt: skip
+        tickets = [(tag + r[0], _iso(r[1]), tag + r[2], *map(_iso, r[3:]), 0) for r in rows.tickets]
         conn.executemany(
             f"INSERT INTO tickets ({', '.join(TICKET_COLUMNS)}, place) "
             f"VALUES ({', '.join('?' * (len(TICKET_COLUMNS) + 1))})",

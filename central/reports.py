@@ -34,12 +34,17 @@ from queue_server.store import migrations
 
 def _hall_config(name: str, timezone: str) -> Config:
     """What the hall computation needs of a hall's config: its name and clock."""
-    return Config(server=ServerConfig(), hall=HallConfig(name=name, timezone=timezone),
-                  services=(), windows=())  # fmt: skip
+    return Config(
+        server=ServerConfig(),
+        hall=HallConfig(name=name, timezone=timezone),
+        services=(),
+        windows=(),
+    )
 
 
-def figures_of(rows: list[HallRows], name: str, timezone: str, period: Period,
-               as_of: dt.datetime) -> p.Report:  # fmt: skip
+def figures_of(
+    rows: list[HallRows], name: str, timezone: str, period: Period, as_of: dt.datetime
+) -> p.Report:
     """The hall report of `rows` (one hall's, or several halls' together)."""
     conn = sqlite3.connect(":memory:", isolation_level=None)
     try:
@@ -53,9 +58,11 @@ def figures_of(rows: list[HallRows], name: str, timezone: str, period: Period,
 
 
 async def district_report(
-    pool: AsyncConnectionPool, config: DistrictConfig, period: Period,
+    pool: AsyncConnectionPool,
+    config: DistrictConfig,
+    period: Period,
     now: dt.datetime | None = None,
-) -> pd.DistrictReport:  # fmt: skip
+) -> pd.DistrictReport:
     """The district report of `period`, from what the centre holds now."""
     tz = config.centre.tz
     now = now or dt.datetime.now(tz)
@@ -67,43 +74,65 @@ async def district_report(
         held = {code: (acked, at) for code, acked, at in await cur.fetchall()}
         latest = max((at for _, at in held.values() if at is not None), default=now)
         judge = min(period.last, latest.astimezone(tz).date())
-        halls = [await read(conn, h.code, period.first, period.last, start_ts, end_ts, judge)
-                 for h in config.halls]  # fmt: skip
+        halls = [
+            await read(conn, h.code, period.first, period.last, start_ts, end_ts, judge)
+            for h in config.halls
+        ]
     return await asyncio.to_thread(_assemble, config, period, halls, held, now)
 
 
 def _assemble(
-    config: DistrictConfig, period: Period, halls: list[HallRows],
-    held: dict[str, tuple[int, dt.datetime | None]], now: dt.datetime,
-) -> pd.DistrictReport:  # fmt: skip
+    config: DistrictConfig,
+    period: Period,
+    halls: list[HallRows],
+    held: dict[str, tuple[int, dt.datetime | None]],
+    now: dt.datetime,
+) -> pd.DistrictReport:
     tz_name, tz = config.centre.timezone, config.centre.tz
     rows = []
     for hall, found in zip(config.halls, halls, strict=True):
         as_of = found.last_event_at.astimezone(tz) if found.last_event_at else now
         report = figures_of([found], hall.name_zh, tz_name, period, as_of)
         figures = report.hall_figures
-        rows.append(pd.HallReportRow(
-            code=hall.code, level=hall.level, acked_seq=held.get(hall.code, (0, None))[0],  # type: ignore[arg-type]
-            as_of=found.last_event_at,
-            figures=p.GroupFigures(key=hall.code, name_zh=hall.name_zh, name_en=hall.name_en,
-                                   tickets=figures.tickets, cases=figures.cases,
-                                   ratings=figures.ratings),
-        ))  # fmt: skip
+        rows.append(
+            pd.HallReportRow(
+                code=hall.code,
+                level=hall.level,
+                acked_seq=held.get(hall.code, (0, None))[0],  # type: ignore[arg-type]
+                as_of=found.last_event_at,
+                figures=p.GroupFigures(
+                    key=hall.code,
+                    name_zh=hall.name_zh,
+                    name_en=hall.name_en,
+                    tickets=figures.tickets,
+                    cases=figures.cases,
+                    ratings=figures.ratings,
+                ),
+            )
+        )
     times = [h.last_event_at for h in halls if h.last_event_at is not None]
     as_of = max(times).astimezone(tz) if times else now
     whole = figures_of(halls, config.centre.name, tz_name, period, as_of)
     district = whole.hall_figures
     return pd.DistrictReport(
-        district=config.centre.name, first_day=period.first, last_day=period.last, as_of=as_of,
+        district=config.centre.name,
+        first_day=period.first,
+        last_day=period.last,
+        as_of=as_of,
         halls=rows,
         district_figures=p.GroupFigures(
-            key="district", name_zh=config.centre.name,
-            name_en=i18n.text("reports.whole_district", "en"), tickets=district.tickets,
-            cases=district.cases, ratings=district.ratings,
+            key="district",
+            name_zh=config.centre.name,
+            name_en=i18n.text("reports.whole_district", "en"),
+            tickets=district.tickets,
+            cases=district.cases,
+            ratings=district.ratings,
         ),
-        channels=whole.channels, hours=whole.hours, days=whole.days,
+        channels=whole.channels,
+        hours=whole.hours,
+        days=whole.days,
         wait_distribution=whole.wait_distribution,
-    )  # fmt: skip
+    )
 
 
 # --- HTML and CSV ----------------------------------------------------------------------
@@ -113,18 +142,29 @@ def as_report(report: pd.DistrictReport) -> p.Report:
     """The district report in the hall report's shape, so the hall's page and charts
     draw it: the district's row as the summary, the halls in place of the services."""
     return p.Report(
-        hall=report.district, first_day=report.first_day, last_day=report.last_day,
-        live=False, as_of=report.as_of, hall_figures=report.district_figures,
-        services=[h.figures for h in report.halls], windows=[], clerks=[], items=[],
-        channels=report.channels, hours=report.hours, days=report.days,
-        wait_distribution=report.wait_distribution, bad_ratings=[],
-    )  # fmt: skip
+        hall=report.district,
+        first_day=report.first_day,
+        last_day=report.last_day,
+        live=False,
+        as_of=report.as_of,
+        hall_figures=report.district_figures,
+        services=[h.figures for h in report.halls],
+        windows=[],
+        clerks=[],
+        items=[],
+        channels=report.channels,
+        hours=report.hours,
+        days=report.days,
+        wait_distribution=report.wait_distribution,
+        bad_ratings=[],
+    )
 
 
 def page_tables(report: pd.DistrictReport, lang: str) -> list[Table]:
     """A row per hall then the district's row; the district's hours, days and waits."""
-    halls = group_table("halls", [*(h.figures for h in report.halls), report.district_figures],
-                        lang)  # fmt: skip
+    halls = group_table(
+        "halls", [*(h.figures for h in report.halls), report.district_figures], lang
+    )
     rest = [t for t in tables(as_report(report), lang) if t.name in ("hours", "days", "waits")]
     return [halls, *rest]
 

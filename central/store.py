@@ -105,9 +105,13 @@ async def ingest(pool: AsyncConnectionPool, hall: str, batch: pd.EventBatch, tz:
             await cases.project(conn, hall, run)
         await conn.execute(
             _UPDATE_HALL,
-            {"hall": hall, "acked": new_acked, "head": batch.head,
-             "last_event_at": changes.last_event_at},
-        )  # fmt: skip
+            {
+                "hall": hall,
+                "acked": new_acked,
+                "head": batch.head,
+                "last_event_at": changes.last_event_at,
+            },
+        )
     return new_acked
 
 

@@ -114,9 +114,12 @@ class Board:
             self.windows[ticket.window].current = ticket
         if isinstance(event, p.TicketCalled | p.TicketRecalled) and event.window is not None:
             call = p.CallView(
-                number=event.number, service=event.service, window=event.window,
-                call_count=event.call_count, at=event.at,
-            )  # fmt: skip
+                number=event.number,
+                service=event.service,
+                window=event.window,
+                call_count=event.call_count,
+                at=event.at,
+            )
             self.calls.appendleft(call)
             return self._note([call])
         return []

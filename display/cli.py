@@ -10,14 +10,16 @@ from typing import Any
 
 def add_commands(sub: Any) -> None:
     cmd = sub.add_parser(
-        "display", help="终端叫号屏 hall or window screen in a terminal",
+        "display",
+        help="终端叫号屏 hall or window screen in a terminal",
         description="在终端显示大厅叫号屏或窗口屏，并可用本机语音命令播报。",
-    )  # fmt: skip
+    )
     cmd.add_argument("--server", required=True, help="大厅服务器地址 e.g. http://127.0.0.1:8080")
     cmd.add_argument(
-        "--token", default=os.environ.get("ONEWINDOW_DISPLAY_TOKEN"),
+        "--token",
+        default=os.environ.get("ONEWINDOW_DISPLAY_TOKEN"),
         help="显示屏令牌 display token (or env ONEWINDOW_DISPLAY_TOKEN)",
-    )  # fmt: skip
+    )
     cmd.add_argument("--window", type=int, help="只显示该窗口的号码 show one window's number")
     cmd.add_argument("--lang", choices=("zh", "en", "both"), help="语言 (default: the hall's)")
     cmd.add_argument(

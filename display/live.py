@@ -29,10 +29,25 @@ def view(screen: TerminalScreen, columns: int) -> RenderableType:
         reason = screen.problem
         if "refused" in reason.lower() or "connect call failed" in reason.lower():
             reason = text("display.reason_refused", lang)
-        fault = text("display.server_unreachable", lang, server=screen.options.server,
-                     reason=reason)  # fmt: skip
+        fault = text(
+            "display.server_unreachable", lang, server=screen.options.server, reason=reason
+        )
     if screen.options.window is not None:
-        return window_board(screen.board, screen.options.window, lang, screen.now(),
-                            live=screen.live, fault=fault, flash=screen.flashing)  # fmt: skip
-    return hall_board(screen.board, lang, screen.now(), live=screen.live, fault=fault,
-                      flash=screen.flashing, columns=columns)  # fmt: skip
+        return window_board(
+            screen.board,
+            screen.options.window,
+            lang,
+            screen.now(),
+            live=screen.live,
+            fault=fault,
+            flash=screen.flashing,
+        )
+    return hall_board(
+        screen.board,
+        lang,
+        screen.now(),
+        live=screen.live,
+        fault=fault,
+        flash=screen.flashing,
+        columns=columns,
+    )

@@ -27,8 +27,16 @@ FRAME = "blue"
 _WINDOW_STATES = {"paused": "window_paused", "closed": "window_closed"}
 
 
-def hall_board(board: Board, lang: str, now: dt.datetime, *, live: bool, fault: str = "",
-               flash: bool = False, columns: int = 100) -> RenderableType:  # fmt: skip
+def hall_board(
+    board: Board,
+    lang: str,
+    now: dt.datetime,
+    *,
+    live: bool,
+    fault: str = "",
+    flash: bool = False,
+    columns: int = 100,
+) -> RenderableType:
     """The hall screen: latest call, recent calls, waiting per service, notice."""
     if fault:
         return _fault(fault)
@@ -46,8 +54,16 @@ def hall_board(board: Board, lang: str, now: dt.datetime, *, live: bool, fault: 
     return layout
 
 
-def window_board(board: Board, window: int, lang: str, now: dt.datetime, *, live: bool,
-                 fault: str = "", flash: bool = False) -> RenderableType:  # fmt: skip
+def window_board(
+    board: Board,
+    window: int,
+    lang: str,
+    now: dt.datetime,
+    *,
+    live: bool,
+    fault: str = "",
+    flash: bool = False,
+) -> RenderableType:
     """A window screen: the number being called or served there, large."""
     if fault:
         return _fault(fault)
@@ -93,8 +109,15 @@ def _date(now: dt.datetime, lang: str) -> str:
     weekday = text("display.weekdays", lang).split()[now.weekday()]
     months = text("display.month_names", lang).split()
     month_name = months[now.month - 1] if len(months) == 12 else str(now.month)
-    return text("display.date", lang, year=now.year, month=now.month, day=now.day,
-                weekday=weekday, month_name=month_name)  # fmt: skip
+    return text(
+        "display.date",
+        lang,
+        year=now.year,
+        month=now.month,
+        day=now.day,
+        weekday=weekday,
+        month_name=month_name,
+    )
 
 
 def _hero(board: Board, lang: str, flash: bool, columns: int) -> Panel:
@@ -113,8 +136,12 @@ def _hero(board: Board, lang: str, flash: bool, columns: int) -> Panel:
         Text(""),
         Text(sentence, style="bold white", justify="center"),
     )
-    return Panel(Align.center(body, vertical="middle"), title=title, box=box.HEAVY,
-                 border_style="yellow" if flash else FRAME)  # fmt: skip
+    return Panel(
+        Align.center(body, vertical="middle"),
+        title=title,
+        box=box.HEAVY,
+        border_style="yellow" if flash else FRAME,
+    )
 
 
 def _glyphs(number: str, scale: int, style: str, flash: bool) -> Align:
@@ -148,5 +175,10 @@ def _waiting(board: Board, lang: str) -> Panel:
 
 
 def _fault(message: str) -> Panel:
-    return Panel(Text(message, style="bold white"), box=box.HEAVY, style="on dark_red",
-                 border_style="white", padding=(2, 4))  # fmt: skip
+    return Panel(
+        Text(message, style="bold white"),
+        box=box.HEAVY,
+        style="on dark_red",
+        border_style="white",
+        padding=(2, 4),
+    )

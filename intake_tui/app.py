@@ -51,9 +51,14 @@ class ClerkApp(App[None]):
     hall_version: reactive[int] = reactive(0)  # bumped when the mirror changed
 
     def __init__(
-        self, server: str, *, window: int | None = None, config: Config | None = None,
-        lang: str = "zh", clock: Clock = local_clock,
-    ) -> None:  # fmt: skip
+        self,
+        server: str,
+        *,
+        window: int | None = None,
+        config: Config | None = None,
+        lang: str = "zh",
+        clock: Clock = local_clock,
+    ) -> None:
         super().__init__()
         self.desk = Desk(server, lang, clock)
         self.cases = CaseDesk(self.desk)

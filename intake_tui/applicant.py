@@ -25,9 +25,16 @@ from onewindow.applicant_rules import (
 )
 
 __all__ = [
-    "ID_TYPES", "NAME_MAX", "ApplicantProblem", "applicant", "check_id_number", "check_phone",
-    "id_card_ok", "normal_id", "normal_phone",
-]  # fmt: skip
+    "ID_TYPES",
+    "NAME_MAX",
+    "ApplicantProblem",
+    "applicant",
+    "check_id_number",
+    "check_phone",
+    "id_card_ok",
+    "normal_id",
+    "normal_phone",
+]
 
 
 def applicant(

@@ -50,9 +50,13 @@ class CaseDesk:
         return await self.desk.act("case:find", lambda: self.client.case(case_no))
 
     async def take_in(
-        self, item: str, materials: list[str], applicant: p.Applicant, ticket: str,
+        self,
+        item: str,
+        materials: list[str],
+        applicant: p.Applicant,
+        ticket: str,
         precheck: p.CaseView | None = None,
-    ) -> p.CaseView:  # fmt: skip
+    ) -> p.CaseView:
         """Submit a case: accepted with a number and a deadline, or returned with a notice.
 
         A ticket carrying a consultation pre-check submits that case, so the pre-check
@@ -63,8 +67,9 @@ class CaseDesk:
             return await self.desk.act(
                 "case:submit", lambda: self.client.case_action(precheck.id, "submit", body)
             )
-        request = p.NewCaseRequest(item=item, materials=materials, applicant=applicant,
-                                   ticket=ticket)  # fmt: skip
+        request = p.NewCaseRequest(
+            item=item, materials=materials, applicant=applicant, ticket=ticket
+        )
         return await self.desk.act("case:new", lambda: self.client.new_case(request))
 
     async def add_materials(self, case_id: str, received: list[str]) -> p.CaseView:
@@ -87,8 +92,9 @@ class CaseDesk:
         async def both() -> tuple[p.CaseView, p.TicketView]:
             case = self._pending.get(key)
             if case is None:
-                request = p.NewCaseRequest(item=item, materials=materials, ticket=ticket,
-                                           precheck=True)  # fmt: skip
+                request = p.NewCaseRequest(
+                    item=item, materials=materials, ticket=ticket, precheck=True
+                )
                 case = await self.client.new_case(request)
                 self._pending = {key: case}
             special = await self.client.issue_special(ticket, case=case.id)

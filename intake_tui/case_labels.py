@@ -38,8 +38,9 @@ def copies(material: p.MaterialView, lang: str) -> str:
 def deadline(case: p.CaseView, lang: str) -> str:
     if case.deadline is None:
         return "—"
-    return it("outcome.deadline_value", lang, date=case.deadline.isoformat(),
-              days=case.promised_days)  # fmt: skip
+    return it(
+        "outcome.deadline_value", lang, date=case.deadline.isoformat(), days=case.promised_days
+    )
 
 
 def percent(rate: float | None) -> str:

@@ -79,9 +79,12 @@ def describe(error: BaseException, lang: str, server: str = "") -> str:
 
 class Desk:
     def __init__(
-        self, server: str, lang: str = "zh", clock: Clock = local_clock,
+        self,
+        server: str,
+        lang: str = "zh",
+        clock: Clock = local_clock,
         monotonic: Callable[[], float] = time.monotonic,
-    ) -> None:  # fmt: skip
+    ) -> None:
         self.server = server.rstrip("/")
         self.client = HallClient(self.server, language=lang)
         self.clock = clock

@@ -215,8 +215,13 @@ class HallModel:
         after a server restart) they may hold none of this window's calls.
         """
         self.day_calls = [
-            p.CallView(number=t.number, service=t.service, window=number,
-                       call_count=t.call_count, at=t.called_at)
+            p.CallView(
+                number=t.number,
+                service=t.service,
+                window=number,
+                call_count=t.call_count,
+                at=t.called_at,
+            )
             for t in tickets
             if t.window == number and t.called_at is not None
-        ]  # fmt: skip
+        ]

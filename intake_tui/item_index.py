@@ -16,15 +16,24 @@ MAX_MATCHES = 60  # more than a screen of them tells the clerk to type more
 
 def _item(view: p.CatalogueItemView) -> CatalogueItem:
     return CatalogueItem(
-        code=view.code, name_zh=view.name_zh, name_en=view.name_en,
-        department=view.department, level=view.level, mode=view.mode, service=view.service,
-        immediate=view.immediate, legal_basis=tuple(view.legal_basis),
+        code=view.code,
+        name_zh=view.name_zh,
+        name_en=view.name_en,
+        department=view.department,
+        level=view.level,
+        mode=view.mode,
+        service=view.service,
+        immediate=view.immediate,
+        legal_basis=tuple(view.legal_basis),
         conditions=view.conditions,
         materials=tuple(Material(m.name, m.required, m.copies, m.note) for m in view.materials),
-        forms=tuple(view.forms), process=tuple(view.process),
-        legal_limit_days=view.legal_limit_days, promised_limit_days=view.promised_limit_days,
-        fee=view.fee, enquiry_phone=view.enquiry_phone,
-    )  # fmt: skip
+        forms=tuple(view.forms),
+        process=tuple(view.process),
+        legal_limit_days=view.legal_limit_days,
+        promised_limit_days=view.promised_limit_days,
+        fee=view.fee,
+        enquiry_phone=view.enquiry_phone,
+    )
 
 
 class ItemIndex:

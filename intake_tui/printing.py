@@ -41,9 +41,14 @@ def desk_has_printer(config: Config | None, window: int | None) -> bool:
 
 
 async def print_at_desk(
-    config: Config | None, window: int | None, ticket: p.TicketView, lang: str,
-    server_url: str = "", *, reprint: bool = False,
-) -> Printed | None:  # fmt: skip
+    config: Config | None,
+    window: int | None,
+    ticket: p.TicketView,
+    lang: str,
+    server_url: str = "",
+    *,
+    reprint: bool = False,
+) -> Printed | None:
     """Print `ticket` at the desk's printer; None when the desk has no printer."""
     if config is None or window is None or not desk_has_printer(config, window):
         return None
@@ -64,14 +69,21 @@ async def print_at_desk(
         return Printed(False, tr("print.failed", lang, number=ticket.number, reason=str(e)))
     if outcome.ok:
         return Printed(True, tr("print.done", lang, number=ticket.number))
-    return Printed(False, tr("print.failed", lang, number=ticket.number,
-                             reason=outcome.message(lang)))  # fmt: skip
+    return Printed(
+        False, tr("print.failed", lang, number=ticket.number, reason=outcome.message(lang))
+    )
 
 
 async def print_case_slip(
-    config: Config | None, window: int | None, case: p.CaseView, item: p.CatalogueItemView,
-    lang: str, server_url: str = "", *, now: dt.datetime | None = None,
-) -> Printed:  # fmt: skip
+    config: Config | None,
+    window: int | None,
+    case: p.CaseView,
+    item: p.CatalogueItemView,
+    lang: str,
+    server_url: str = "",
+    *,
+    now: dt.datetime | None = None,
+) -> Printed:
     """The one-time notice of a returned case, or the receipt of an accepted one.
 
     Unlike tickets, the slips follow `ticket_printer.intake_slips`: the window's own
@@ -90,18 +102,30 @@ async def print_case_slip(
     try:
         if notice:
             outcome = await asyncio.to_thread(
-                slips.print_notice, config, case, item, desk=window, server_url=server_url,
-                lang=lang, now=now,
-            )  # fmt: skip
+                slips.print_notice,
+                config,
+                case,
+                item,
+                desk=window,
+                server_url=server_url,
+                lang=lang,
+                now=now,
+            )
         else:
             outcome = await asyncio.to_thread(
-                slips.print_receipt, config, case, item, desk=window, server_url=server_url,
+                slips.print_receipt,
+                config,
+                case,
+                item,
+                desk=window,
+                server_url=server_url,
                 lang=lang,
-            )  # fmt: skip
+            )
     except Exception as e:  # they promise not to raise; the case is stored all the same
         log.warning("slip printer failed: %s", e)
         return Printed(False, it("print.failed", lang, reason=str(e), case_no=case_no))
     if outcome.ok:
-        return Printed(True, it("print.notice_done" if notice else "print.receipt_done", lang,
-                                case_no=case_no))  # fmt: skip
+        return Printed(
+            True, it("print.notice_done" if notice else "print.receipt_done", lang, case_no=case_no)
+        )
     return Printed(False, it("print.failed", lang, reason=outcome.message(lang), case_no=case_no))

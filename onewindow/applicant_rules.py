@@ -12,16 +12,31 @@ import re
 import unicodedata
 
 ID_TYPES: tuple[str, ...] = (
-    "id_card", "passport", "hk_macao_permit", "taiwan_permit", "residence_permit",
-    "business_licence", "other",
-)  # fmt: skip
+    "id_card",
+    "passport",
+    "hk_macao_permit",
+    "taiwan_permit",
+    "residence_permit",
+    "business_licence",
+    "other",
+)
 NAME_MAX = 64
 # Every `key` an ApplicantProblem can carry (messages: intake.applicant.<key>).
 PROBLEM_KEYS = (
-    "name_required", "name_too_long", "name_control", "id_type_required", "id_required",
-    "id_card_format", "id_card_date", "id_card_check", "credit_code_format", "id_other_format",
-    "phone_required", "mobile_format", "phone_format",
-)  # fmt: skip
+    "name_required",
+    "name_too_long",
+    "name_control",
+    "id_type_required",
+    "id_required",
+    "id_card_format",
+    "id_card_date",
+    "id_card_check",
+    "credit_code_format",
+    "id_other_format",
+    "phone_required",
+    "mobile_format",
+    "phone_format",
+)
 _ID_CARD = re.compile(r"^[0-9]{17}[0-9X]$")
 # 统一社会信用代码 (GB 32100): 18 characters, no I, O, Z, S or V
 _CREDIT_CODE = re.compile(r"^[0-9A-HJ-NP-RTUW-Y]{18}$")

@@ -46,9 +46,13 @@ class Unreachable(ClientError):
 
 class HallClient:
     def __init__(
-        self, base_url: str, token: str | None = None, *, language: str = "zh",
+        self,
+        base_url: str,
+        token: str | None = None,
+        *,
+        language: str = "zh",
         timeout_s: float = 5.0,
-    ) -> None:  # fmt: skip
+    ) -> None:
         self.base_url = base_url.rstrip("/")
         self.token = token
         self.language = language
@@ -72,9 +76,13 @@ class HallClient:
         return self._session
 
     async def request(
-        self, method: str, path: str, answer: type[T] | None = None, body: Any = None,
+        self,
+        method: str,
+        path: str,
+        answer: type[T] | None = None,
+        body: Any = None,
         headers: dict[str, str] | None = None,
-    ) -> T | None:  # fmt: skip
+    ) -> T | None:
         """One call; returns the decoded answer, or None for an empty (204) answer."""
         head = {"Accept-Language": "en" if self.language == "en" else "zh-CN"}
         if self.token:
@@ -119,9 +127,14 @@ class HallClient:
         return out
 
     async def issue_ticket(
-        self, service: str, kind: str = "normal", *, key: str | None = None,
-        channel: str | None = None, window: int | None = None,
-    ) -> p.TicketView:  # fmt: skip
+        self,
+        service: str,
+        kind: str = "normal",
+        *,
+        key: str | None = None,
+        channel: str | None = None,
+        window: int | None = None,
+    ) -> p.TicketView:
         """Issue a ticket; pass the same `key` when retrying so it is issued once."""
         body = p.IssueTicketRequest(service=service, kind=kind, channel=channel, window=window)  # type: ignore[arg-type]
         headers = {"Idempotency-Key": key or uuid.uuid4().hex}
@@ -130,9 +143,13 @@ class HallClient:
         return out
 
     async def issue_special(
-        self, from_ticket: str, *, service: str | None = None, window: int | None = None,
+        self,
+        from_ticket: str,
+        *,
+        service: str | None = None,
+        window: int | None = None,
         case: str | None = None,
-    ) -> p.TicketView:  # fmt: skip
+    ) -> p.TicketView:
         body = p.SpecialTicketRequest(
             from_ticket=from_ticket, service=service, window=window, case=case
         )
@@ -224,8 +241,9 @@ class HallClient:
 
     async def ratings(self, *, bad: bool = False) -> list[p.RatingView]:
         """Ratings, newest first; `bad=True` for the supervisors' follow-up list (1–2)."""
-        out = await self.request("GET", "/api/ratings?bad=1" if bad else "/api/ratings",
-                                 p.RatingList)  # fmt: skip
+        out = await self.request(
+            "GET", "/api/ratings?bad=1" if bad else "/api/ratings", p.RatingList
+        )
         return out.ratings if out else []
 
     async def report(self, **period: str) -> p.Report:
@@ -271,9 +289,14 @@ class EventStream:
     """
 
     def __init__(
-        self, base_url: str, token: str, *, since: int | None = None,
-        min_backoff_s: float = 0.2, max_backoff_s: float = 5.0,
-    ) -> None:  # fmt: skip
+        self,
+        base_url: str,
+        token: str,
+        *,
+        since: int | None = None,
+        min_backoff_s: float = 0.2,
+        max_backoff_s: float = 5.0,
+    ) -> None:
         self.url = base_url.rstrip("/").replace("http", "ws", 1) + "/api/ws"
         self.token = token
         self.last_seq = since

@@ -33,9 +33,10 @@ def add_commands(sub: Any) -> None:
     demo.add_argument("--port", type=int, default=None)
     demo.add_argument("--no-kiosk", action="store_true", help="不在本终端运行取号机")
     demo.add_argument(
-        "--simulate", action="store_true",
+        "--simulate",
+        action="store_true",
         help="模拟客流：其他窗口由模拟人员实时办理 simulated visitors at the other windows",
-    )  # fmt: skip
+    )
     demo.set_defaults(run=run_demo)
 
 
@@ -120,9 +121,17 @@ def run_demo(args: argparse.Namespace) -> int:
     seed_staff(config)
     simulator: subprocess.Popen[bytes] | None = None
     server = subprocess.Popen(
-        [sys.executable, "-m", "onewindow_cli.cli", "serve", "--config", args.config,
-         "--port", str(port)],
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "onewindow_cli.cli",
+            "serve",
+            "--config",
+            args.config,
+            "--port",
+            str(port),
+        ],
+    )
     try:
         if not _wait_up(url, server):
             print(f"服务器没有启动 the server did not start (port {port} in use?)", file=sys.stderr)
@@ -133,8 +142,18 @@ def run_demo(args: argparse.Namespace) -> int:
         interactive = sys.stdin.isatty() and sys.stdout.isatty()
         if interactive and not args.no_kiosk:
             input("\n按回车键打开取号机 press Enter to open the ticket kiosk here… ")
-            kiosk = [sys.executable, "-m", "onewindow_cli.cli", "kiosk", "--server", url,
-                     "--token", _kiosk_token(config), "--config", args.config]  # fmt: skip
+            kiosk = [
+                sys.executable,
+                "-m",
+                "onewindow_cli.cli",
+                "kiosk",
+                "--server",
+                url,
+                "--token",
+                _kiosk_token(config),
+                "--config",
+                args.config,
+            ]
             subprocess.run(kiosk, check=False)
         else:
             server.wait()
@@ -157,10 +176,26 @@ def _start_simulator(config_path: str, config: Any, url: str) -> subprocess.Pope
     add_staff(config, config.db_path, DEMO_PIN, "模拟工作人员")
     log = config.resolve("var/simulator.log")
     return subprocess.Popen(
-        [sys.executable, "-m", "onewindow_cli.cli", "simulate", "--config", config_path,
-         "--server", url, "--live", "--speed", "10", "--visitors", "600", "--skip", "1,4,5"],
-        stdout=log.open("w"), stderr=subprocess.STDOUT,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "onewindow_cli.cli",
+            "simulate",
+            "--config",
+            config_path,
+            "--server",
+            url,
+            "--live",
+            "--speed",
+            "10",
+            "--visitors",
+            "600",
+            "--skip",
+            "1,4,5",
+        ],
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
 
 
 def _kiosk_token(config: Any) -> str:

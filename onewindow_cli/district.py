@@ -57,9 +57,13 @@ def _die_with_parent() -> None:
 def _spawn(name: str, url: str, argv: list[str], log: Path) -> Child:
     with log.open("wb") as out:
         proc = subprocess.Popen(
-            argv, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
-            process_group=0, preexec_fn=_die_with_parent,
-        )  # fmt: skip
+            argv,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            process_group=0,
+            preexec_fn=_die_with_parent,
+        )
     return Child(name, url, log, proc)
 
 
@@ -160,10 +164,11 @@ def _start(layout: Layout, logs: Path, children: list[Child]) -> None:
     """Into `children` as each starts, so a Ctrl+C during the start stops those."""
     onewindow = [sys.executable, "-m", "onewindow_cli.cli"]
     centre = _spawn(
-        "区级数据中心 centre", layout.centre_url,
+        "区级数据中心 centre",
+        layout.centre_url,
         [*onewindow, "central", "serve", "--config", str(layout.centre_config)],
         logs / "centre.log",
-    )  # fmt: skip
+    )
     children.append(centre)
     _wait_up([centre], time.monotonic() + START_TIMEOUT_S)  # it migrates the database first
     for hall in layout.halls:
@@ -178,8 +183,11 @@ def _watch(children: list[Child]) -> None:
     while True:
         for child in children:
             if child.proc.poll() is not None:
-                print(f"{child.name} 已退出 exited ({child.proc.returncode}); 日志 log: "
-                      f"{child.log}", file=sys.stderr, flush=True)  # fmt: skip
+                print(
+                    f"{child.name} 已退出 exited ({child.proc.returncode}); 日志 log: {child.log}",
+                    file=sys.stderr,
+                    flush=True,
+                )
                 return
         time.sleep(0.5)
 
@@ -195,8 +203,10 @@ def _banner(layout: Layout, logs: Path) -> str:
         f"  区级监控屏 monitor       {url}/monitor?token={screen.token if screen else 'TOKEN'}",
     ]
     if boss is not None:
-        lines.append(f"  各厅数据 figures         curl -H 'Authorization: Bearer {boss.token}' "
-                     f"{url}/api/halls")  # fmt: skip
+        lines.append(
+            f"  各厅数据 figures         curl -H 'Authorization: Bearer {boss.token}' "
+            f"{url}/api/halls"
+        )
     lines.append("  大厅 halls:")
     lines += [f"    {h.code:<4} {h.url}/  {h.name}" for h in layout.halls]
     lines += [
@@ -217,10 +227,12 @@ def add_commands(sub: Any) -> None:
         "--config", default="district/district.toml", help="district.toml 路径 path"
     )
     district.add_argument(
-        "--base-port", type=int, default=None,
+        "--base-port",
+        type=int,
+        default=None,
         help="数据中心用此端口，各厅依次加一；0 = 任意空闲端口 centre on N, halls on N+1...; "
         "0 = free ports (default: the files' own)",
-    )  # fmt: skip
+    )
     district.add_argument(
         "--state-dir", default="var/district", help="大厅数据库、日志 hall databases, logs"
     )

@@ -92,16 +92,22 @@ def plan(district_file: str | Path, state_dir: Path, base_port: int | None = Non
         config_file, config = hall_config_path(source, hall.code), configs[hall.code]
         halls.append(
             HallPlace(
-                code=hall.code, name=config.hall.name, source=config_file, port=ports[i],
+                code=hall.code,
+                name=config.hall.name,
+                source=config_file,
+                port=ports[i],
                 db=(state_dir / f"{hall.code}.sqlite").resolve(),
                 config=(run_dir / f"{hall.code}.toml").resolve(),
             )
-        )  # fmt: skip
+        )
     return Layout(
-        district=district, source=source, centre_port=ports[0],
-        centre_config=(run_dir / "district.toml").resolve(), halls=tuple(halls),
+        district=district,
+        source=source,
+        centre_port=ports[0],
+        centre_config=(run_dir / "district.toml").resolve(),
+        halls=tuple(halls),
         state_dir=state_dir.resolve(),
-    )  # fmt: skip
+    )
 
 
 def _ports(count: int, base_port: int) -> list[int]:
@@ -122,8 +128,7 @@ def write_configs(layout: Layout, centre_dsn: str) -> None:
     run_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     os.chmod(run_dir, 0o700)
     data = _read(layout.source)
-    data["centre"] = {**data.get("centre", {}), "port": layout.centre_port,
-                      "database": centre_dsn}  # fmt: skip
+    data["centre"] = {**data.get("centre", {}), "port": layout.centre_port, "database": centre_dsn}
     _write(layout.centre_config, data)
     for hall in layout.halls:
         data = _read(hall.source)

@@ -90,9 +90,15 @@ def run_serve(args: argparse.Namespace) -> int:
     except ImportError:  # uvloop is optional: plain asyncio works, a little slower
         loop_factory = None
     try:
-        web.run_app(app, host=host, port=port, print=announce, access_log=None,
-                    shutdown_timeout=5.0,
-                    loop=loop_factory() if loop_factory else None)  # fmt: skip
+        web.run_app(
+            app,
+            host=host,
+            port=port,
+            print=announce,
+            access_log=None,
+            shutdown_timeout=5.0,
+            loop=loop_factory() if loop_factory else None,
+        )
     except OSError as e:
         print(f"无法监听 cannot listen on {host}:{port}: {e.strerror}", file=sys.stderr)
         return 1

@@ -128,11 +128,22 @@ class Intake:
             extra["proof"] = self._proof(c)
         now = self.service.clock.now()
         return lambda seq: cls(
-            seq=seq, at=now, case_id=c.id, case_no=c.case_no, item=c.item, service=c.service,
-            window=c.window, deadline=c.deadline, immediate=c.immediate, staff_id=c.staff_id,
-            accepted_at=c.accepted_at, decided_at=c.decided_at, overdue=c.overdue,
-            state=c.state, **extra,  # type: ignore[arg-type]
-        )  # fmt: skip
+            seq=seq,
+            at=now,
+            case_id=c.id,
+            case_no=c.case_no,
+            item=c.item,
+            service=c.service,
+            window=c.window,
+            deadline=c.deadline,
+            immediate=c.immediate,
+            staff_id=c.staff_id,
+            accepted_at=c.accepted_at,
+            decided_at=c.decided_at,
+            overdue=c.overdue,
+            state=c.state,
+            **extra,  # type: ignore[arg-type]
+        )
 
     def _proof(self, case: Case) -> str | None:
         """The digest the centre checks a visitor's digits against; never the digits."""
@@ -158,11 +169,18 @@ class Intake:
         now = self.service.clock.now()
         applicant = None if body.precheck else self._applicant(body.applicant, now)
         case = Case(
-            id=secrets.token_urlsafe(9), item=item.code, service=item.service, state="prechecked",
-            created_at=now, immediate=item.immediate, ticket_id=ticket.id,
-            ticket_number=ticket.number, window=principal.window, staff_id=principal.name,
+            id=secrets.token_urlsafe(9),
+            item=item.code,
+            service=item.service,
+            state="prechecked",
+            created_at=now,
+            immediate=item.immediate,
+            ticket_id=ticket.id,
+            ticket_number=ticket.number,
+            window=principal.window,
+            staff_id=principal.name,
             received=received,
-        )  # fmt: skip
+        )
         async with self._lock:
             if body.precheck:
                 await self._save(case, [], None)
@@ -262,24 +280,39 @@ class Intake:
         applicant = None
         if case.applicant_name and case.id_number and case.phone:
             applicant = p.MaskedApplicant(
-                name=mask_name(case.applicant_name), id_type=case.id_type,  # type: ignore[arg-type]
-                id_number=mask_id(case.id_type, case.id_number), phone=mask_phone(case.phone),
-            )  # fmt: skip
+                name=mask_name(case.applicant_name),
+                id_type=case.id_type,  # type: ignore[arg-type]
+                id_number=mask_id(case.id_type, case.id_number),
+                phone=mask_phone(case.phone),
+            )
         return p.CaseView(
-            id=case.id, case_no=case.case_no, item=case.item,
+            id=case.id,
+            case_no=case.case_no,
+            item=case.item,
             item_name_zh=item.name_zh if item else case.item,
             item_name_en=item.name_en if item else case.item,
-            department=item.department if item else "", service=case.service,
+            department=item.department if item else "",
+            service=case.service,
             state=case.state,  # type: ignore[arg-type]
-            immediate=case.immediate, ticket=case.ticket_number, window=case.window,
-            staff_id=case.staff_id, applicant=applicant, materials_received=list(case.received),
-            missing=list(case.missing), created_at=case.created_at, accepted_at=case.accepted_at,
-            deadline=case.deadline, promised_days=case.promised_days,
-            decided_at=case.decided_at, issued_at=case.issued_at,
+            immediate=case.immediate,
+            ticket=case.ticket_number,
+            window=case.window,
+            staff_id=case.staff_id,
+            applicant=applicant,
+            materials_received=list(case.received),
+            missing=list(case.missing),
+            created_at=case.created_at,
+            accepted_at=case.accepted_at,
+            deadline=case.deadline,
+            promised_days=case.promised_days,
+            decided_at=case.decided_at,
+            issued_at=case.issued_at,
             remaining_workdays=self.rules.remaining(case, today),
-            warning=self.rules.is_warned(case, today), overdue=self.rules.is_overdue(case, today),
-            reason=case.reason, clock_restarts=case.clock_restarts,
-        )  # fmt: skip
+            warning=self.rules.is_warned(case, today),
+            overdue=self.rules.is_overdue(case, today),
+            reason=case.reason,
+            clock_restarts=case.clock_restarts,
+        )
 
     # -- progress queries --
 
@@ -319,13 +352,17 @@ class Intake:
             raise r.NotFound("progress_not_found")
         item = self.catalogue.get(case.item)
         return p.ProgressView(
-            case_no=case_no, item_name_zh=item.name_zh if item else case.item,
+            case_no=case_no,
+            item_name_zh=item.name_zh if item else case.item,
             item_name_en=item.name_en if item else case.item,
             state=case.state,  # type: ignore[arg-type]
-            accepted_at=case.accepted_at, deadline=case.deadline, decided_at=case.decided_at,
-            issued_at=case.issued_at, missing=list(case.missing),
+            accepted_at=case.accepted_at,
+            deadline=case.deadline,
+            decided_at=case.decided_at,
+            issued_at=case.issued_at,
+            missing=list(case.missing),
             remaining_workdays=self.rules.remaining(case, self.service.clock.now().date()),
-        )  # fmt: skip
+        )
 
     async def _district_progress(self, case_no: str, last4: str) -> p.ProgressView:
         if not (len(last4) == 4 and last4.isdigit()):
@@ -338,12 +375,20 @@ class Intake:
             remaining = self.rules.calendar.remaining(today, found.deadline)
         finished = found.finished_at if found.state in ("approved", "rejected", "issued") else None
         return p.ProgressView(
-            case_no=found.case_no, item_name_zh=item.name_zh if item else found.item,
-            item_name_en=item.name_en if item else found.item, state=found.state,
-            accepted_at=found.accepted_at, deadline=found.deadline, decided_at=finished,
-            issued_at=None, missing=found.missing, remaining_workdays=remaining,
-            hall=found.hall, hall_name_zh=found.hall_name_zh, hall_name_en=found.hall_name_en,
-        )  # fmt: skip
+            case_no=found.case_no,
+            item_name_zh=item.name_zh if item else found.item,
+            item_name_en=item.name_en if item else found.item,
+            state=found.state,
+            accepted_at=found.accepted_at,
+            deadline=found.deadline,
+            decided_at=finished,
+            issued_at=None,
+            missing=found.missing,
+            remaining_workdays=remaining,
+            hall=found.hall,
+            hall_name_zh=found.hall_name_zh,
+            hall_name_en=found.hall_name_en,
+        )
 
 
 def _fill(case: Case, applicant: p.Applicant) -> None:

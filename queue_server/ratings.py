@@ -60,9 +60,10 @@ class Ratings:
         if principal.window is None:
             raise r.Forbidden("evaluator_unbound", device=principal.name)
         done = [
-            t for t in self.service.hall.tickets.values()
+            t
+            for t in self.service.hall.tickets.values()
             if t.window == principal.window and t.state is r.TicketState.DONE
-        ]  # fmt: skip
+        ]
         if not done:
             raise r.IllegalMove("nothing_to_rate", window=principal.window)
         return max(done, key=lambda t: t.closed_at or t.finished_at or t.issued_at)
@@ -90,16 +91,31 @@ class Ratings:
             )
             self._last_id += 1
             rating = Rating(
-                id=self._last_id, ticket_id=ticket.id, ticket_number=ticket.number,
-                business_day=ticket.business_day, window=ticket.window, staff_id=ticket.staff_id,
-                service=ticket.service, item=item[0] if item else None, score=body.score,
-                comment=body.comment, channel=principal.role, at=self.service.clock.now(),
-            )  # fmt: skip
+                id=self._last_id,
+                ticket_id=ticket.id,
+                ticket_number=ticket.number,
+                business_day=ticket.business_day,
+                window=ticket.window,
+                staff_id=ticket.staff_id,
+                service=ticket.service,
+                item=item[0] if item else None,
+                score=body.score,
+                comment=body.comment,
+                channel=principal.role,
+                at=self.service.clock.now(),
+            )
             event = lambda seq: p.RatingReceived(  # noqa: E731
-                seq=seq, at=rating.at, rating_id=rating.id, number=rating.ticket_number,
-                service=rating.service, window=rating.window, score=rating.score,
-                business_day=rating.business_day, staff_id=rating.staff_id, item=rating.item,
-            )  # fmt: skip
+                seq=seq,
+                at=rating.at,
+                rating_id=rating.id,
+                number=rating.ticket_number,
+                service=rating.service,
+                window=rating.window,
+                score=rating.score,
+                business_day=rating.business_day,
+                staff_id=rating.staff_id,
+                item=rating.item,
+            )
             await self.service.record([event], store.save_rating(rating, rating.id))
             self._rated.add(ticket.id)
             return rating
@@ -124,8 +140,17 @@ class Ratings:
 
 def rating_view(rating: Rating) -> p.RatingView:
     return p.RatingView(
-        id=rating.id, ticket_number=rating.ticket_number, business_day=rating.business_day,
-        window=rating.window, staff_id=rating.staff_id, service=rating.service, item=rating.item,
-        score=rating.score, comment=rating.comment, channel=rating.channel, at=rating.at,
-        followed_up_at=rating.followed_up_at, follow_up_note=rating.follow_up_note,
-    )  # fmt: skip
+        id=rating.id,
+        ticket_number=rating.ticket_number,
+        business_day=rating.business_day,
+        window=rating.window,
+        staff_id=rating.staff_id,
+        service=rating.service,
+        item=rating.item,
+        score=rating.score,
+        comment=rating.comment,
+        channel=rating.channel,
+        at=rating.at,
+        followed_up_at=rating.followed_up_at,
+        follow_up_note=rating.follow_up_note,
+    )

@@ -57,12 +57,16 @@ class Uplink:
         with contextlib.suppress(sqlite3.Error, StorageError):
             self.last_seq = max(self.last_seq, await self.storage.read(db.last_seq))
         return pd.UplinkStatus(
-            configured=True, url=self.config.url, hall=self.config.hall,
-            acked_seq=self.acked, last_seq=self.last_seq,
-            backlog=max(0, self.last_seq - self.acked), last_error=self.last_error,
+            configured=True,
+            url=self.config.url,
+            hall=self.config.hall,
+            acked_seq=self.acked,
+            last_seq=self.last_seq,
+            backlog=max(0, self.last_seq - self.acked),
+            last_error=self.last_error,
             last_success_at=self._moment(self.last_success),
             last_attempt_at=self._moment(self.last_attempt),
-        )  # fmt: skip
+        )
 
     def _moment(self, at: float | None) -> dt.datetime | None:
         return dt.datetime.fromtimestamp(at, self.tz) if at is not None else None

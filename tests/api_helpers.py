@@ -47,9 +47,13 @@ async def issue(client: TestClient, service: str = "A", **body: Any) -> dict[str
 
 
 async def act(
-    client: TestClient, headers: dict[str, str], window: int, action: str, body: Any = None,
+    client: TestClient,
+    headers: dict[str, str],
+    window: int,
+    action: str,
+    body: Any = None,
     status: int = 200,
-) -> dict[str, Any] | None:  # fmt: skip
+) -> dict[str, Any] | None:
     resp = await client.post(f"/api/windows/{window}/{action}", json=body, headers=headers)
     assert resp.status == status, await resp.text()
     return await resp.json() if resp.status == 200 else None

@@ -60,11 +60,23 @@ class CentralServer:
 
     def start(self, timeout: float = 20.0) -> CentralServer:
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "onewindow_cli.cli", "central", "serve",
-             "--config", str(self.config), "--port", str(self.port)],
-            cwd=ROOT, env=dict(os.environ, PYTHONUNBUFFERED="1"),
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "onewindow_cli.cli",
+                "central",
+                "serve",
+                "--config",
+                str(self.config),
+                "--port",
+                str(self.port),
+            ],
+            cwd=ROOT,
+            env=dict(os.environ, PYTHONUNBUFFERED="1"),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:

@@ -18,17 +18,28 @@ def district(dsn: str, **centre: Any) -> DistrictConfig:
         {
             "centre": {"database": dsn, "timezone": "Asia/Shanghai", **centre},
             "halls": [
-                {"code": "HZ", "name_zh": "海珠区政务服务中心", "level": "district",
-                 "token": HALL_TOKENS["HZ"]},
-                {"code": "JN", "name_zh": "江南中街道政务服务中心", "level": "street",
-                 "token": HALL_TOKENS["JN"]},
+                {
+                    "code": "HZ",
+                    "name_zh": "海珠区政务服务中心",
+                    "level": "district",
+                    "token": HALL_TOKENS["HZ"],
+                },
+                {
+                    "code": "JN",
+                    "name_zh": "江南中街道政务服务中心",
+                    "level": "street",
+                    "token": HALL_TOKENS["JN"],
+                },
             ],
             "viewers": [
-                {"name": "district-supervisor", "role": "supervisor",
-                 "token": SUPERVISOR["Authorization"].removeprefix("Bearer ")},
+                {
+                    "name": "district-supervisor",
+                    "role": "supervisor",
+                    "token": SUPERVISOR["Authorization"].removeprefix("Bearer "),
+                },
             ],
         }
-    )  # fmt: skip
+    )
 
 
 def hall_auth(code: str) -> dict[str, str]:
@@ -38,10 +49,15 @@ def hall_auth(code: str) -> dict[str, str]:
 def ticket_event(seq: int, kind: type[p.TicketEventBase], number: str, **ticket: Any) -> Any:
     now = dt.datetime.now(TZ)
     view = p.TicketView(
-        id=f"t-{number}", number=number, service=number[0], kind="normal",
-        state=ticket.pop("state", "waiting"), issued_at=ticket.pop("issued_at", now),
-        channel="kiosk", **ticket,
-    )  # fmt: skip
+        id=f"t-{number}",
+        number=number,
+        service=number[0],
+        kind="normal",
+        state=ticket.pop("state", "waiting"),
+        issued_at=ticket.pop("issued_at", now),
+        channel="kiosk",
+        **ticket,
+    )
     return kind(seq=seq, at=now, number=number, service=number[0], ticket=view, window=view.window)
 
 
@@ -69,8 +85,14 @@ def called(seq: int, number: str, window: int) -> dict[str, Any]:
 def case_accepted(seq: int, case_no: str, at: dt.datetime | None = None) -> dict[str, Any]:
     return wire(
         p.CaseAccepted(
-            seq=seq, at=at or dt.datetime.now(TZ), case_id=f"c-{case_no}", case_no=case_no,
-            item="310100001", service="A", state="accepted", window=3,
+            seq=seq,
+            at=at or dt.datetime.now(TZ),
+            case_id=f"c-{case_no}",
+            case_no=case_no,
+            item="310100001",
+            service="A",
+            state="accepted",
+            window=3,
             deadline=dt.date.today() + dt.timedelta(days=7),
         )
-    )  # fmt: skip
+    )

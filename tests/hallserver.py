@@ -15,9 +15,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_CONFIG = ROOT / "config.toml"
 DEMO_STAFF = [
-    ("1001", "clerk"), ("1002", "clerk"), ("1003", "clerk"), ("1005", "clerk"),
-    ("2001", "guide"), ("9001", "supervisor"),
-]  # fmt: skip
+    ("1001", "clerk"),
+    ("1002", "clerk"),
+    ("1003", "clerk"),
+    ("1005", "clerk"),
+    ("2001", "guide"),
+    ("9001", "supervisor"),
+]
 DEMO_PIN = "1234"
 
 
@@ -30,8 +34,11 @@ def free_port() -> int:
 def onewindow(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "onewindow_cli.cli", *args],
-        capture_output=True, text=True, check=check, cwd=ROOT,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        check=check,
+        cwd=ROOT,
+    )
 
 
 @dataclass
@@ -50,17 +57,45 @@ class HallServer:
 
     def add_staff(self, staff: list[tuple[str, str]] = DEMO_STAFF) -> None:
         for staff_id, role in staff:
-            onewindow("staff", "--config", str(self.config), "--db", str(self.db), "add",
-                      "--staff-id", staff_id, "--name", f"测试{staff_id}", "--role", role,
-                      "--pin", DEMO_PIN)  # fmt: skip
+            onewindow(
+                "staff",
+                "--config",
+                str(self.config),
+                "--db",
+                str(self.db),
+                "add",
+                "--staff-id",
+                staff_id,
+                "--name",
+                f"测试{staff_id}",
+                "--role",
+                role,
+                "--pin",
+                DEMO_PIN,
+            )
 
     def start(self, timeout: float = 10.0) -> HallServer:
         env = dict(os.environ, PYTHONUNBUFFERED="1")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "onewindow_cli.cli", "serve", "--config", str(self.config),
-             "--db", str(self.db), "--port", str(self.port), *self.extra],
-            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "onewindow_cli.cli",
+                "serve",
+                "--config",
+                str(self.config),
+                "--db",
+                str(self.db),
+                "--port",
+                str(self.port),
+                *self.extra,
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:

@@ -37,10 +37,19 @@ TZ = dt.timezone(dt.timedelta(hours=8))
 HOLIDAYS = tuple(dt.date(2040, 10, d) for d in range(1, 6))
 WORKDAYS = (dt.date(2040, 9, 29), dt.date(2040, 10, 13))
 EVALUATOR = {"Authorization": "Bearer demo-evaluator-token"}  # the tablet at window 5
-APPLICANT = {"name": "王小明", "id_type": "id_card", "id_number": "440105199001011239",
-             "phone": "13812345678"}  # fmt: skip
-STAFF = (("1001", "clerk"), ("1002", "clerk"), ("1003", "clerk"), ("1005", "clerk"),
-         ("9001", "supervisor"))  # fmt: skip
+APPLICANT = {
+    "name": "王小明",
+    "id_type": "id_card",
+    "id_number": "440105199001011239",
+    "phone": "13812345678",
+}
+STAFF = (
+    ("1001", "clerk"),
+    ("1002", "clerk"),
+    ("1003", "clerk"),
+    ("1005", "clerk"),
+    ("9001", "supervisor"),
+)
 
 
 def hall_config(config: Config) -> Config:
@@ -72,8 +81,9 @@ class Hall:
         assert resp.status == 200, await resp.text()
         self.staff[staff_id] = {"Authorization": f"Bearer {(await resp.json())['token']}"}
 
-    async def post(self, path: str, body: Any, who: str | dict[str, str],
-                   status: int | None = None) -> Any:  # fmt: skip
+    async def post(
+        self, path: str, body: Any, who: str | dict[str, str], status: int | None = None
+    ) -> Any:
         headers = self.staff[who] if isinstance(who, str) else who
         resp = await self.client.post(path, json=body, headers=headers)
         assert resp.status < 300 if status is None else resp.status == status, await resp.text()
@@ -97,8 +107,11 @@ class Hall:
 
     async def case(self, clerk: str, item: str, complete: bool = True) -> dict[str, Any]:
         names = await self.materials(item)
-        body = {"item": item, "materials": names if complete else names[:-1],
-                "applicant": APPLICANT}  # fmt: skip
+        body = {
+            "item": item,
+            "materials": names if complete else names[:-1],
+            "applicant": APPLICANT,
+        }
         case: dict[str, Any] = await self.post("/api/cases", body, clerk)
         return case
 
@@ -124,8 +137,9 @@ async def play(hall: Hall) -> dict[str, dict[str, Any]]:
     await hall.at("2040-09-28 08:13:00")
     await hall.window("1002", 13, "recall")
     food = await hall.materials("440105-SJ-102")
-    precheck = await hall.post("/api/cases", {"item": "440105-SJ-102", "materials": food,
-                                             "precheck": True}, "1001")  # fmt: skip
+    precheck = await hall.post(
+        "/api/cases", {"item": "440105-SJ-102", "materials": food, "precheck": True}, "1001"
+    )
     await hall.at("2040-09-28 08:14:00")
     await hall.window("1002", 13, "no-show")
     await hall.at("2040-09-28 08:15:00")
@@ -151,8 +165,9 @@ async def play(hall: Hall) -> dict[str, dict[str, Any]]:
     await hall.window("1003", 9, "start")
     await hall.at("2040-09-28 08:25:00")
     cases["RS-001"] = await hall.case("1005", "440105-RS-001")
-    cases["SJ-102"] = await hall.post(f"/api/cases/{precheck['id']}/submit",
-                                      {"applicant": APPLICANT}, "1003")  # fmt: skip
+    cases["SJ-102"] = await hall.post(
+        f"/api/cases/{precheck['id']}/submit", {"applicant": APPLICANT}, "1003"
+    )
     await hall.at("2040-09-28 08:30:00")
     await hall.window("1005", 5, "finish")
     await hall.post(f"/api/tickets/{hall.tickets['H001']}/cancel", {}, "9001")

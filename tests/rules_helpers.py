@@ -49,8 +49,15 @@ class Clocked:
         h = self.hall
         return {
             "tickets": {
-                t.number: (t.state.value, t.service, t.window, t.target_window, t.call_count,
-                           t.place, t.outcome)
+                t.number: (
+                    t.state.value,
+                    t.service,
+                    t.window,
+                    t.target_window,
+                    t.call_count,
+                    t.place,
+                    t.outcome,
+                )
                 for t in h.tickets.values()
             },
             "windows": {
@@ -58,7 +65,7 @@ class Clocked:
                 for n, w in h.windows.items()
             },
             "waiting": h.waiting_counts(),
-        }  # fmt: skip
+        }
 
 
 def expected_next(hall: r.Hall, number: int) -> r.Ticket | None:

@@ -16,8 +16,14 @@ from tests.api_helpers import DISPLAY, KIOSK, PIN, act, add_staff, error_code, i
 
 @pytest.fixture
 async def client(aiohttp_client: Any, config: Config, db_path: Path) -> TestClient:
-    add_staff(db_path, ("1005", "clerk"), ("1006", "clerk"), ("1001", "clerk"),
-              ("2001", "guide"), ("9001", "supervisor"))  # fmt: skip
+    add_staff(
+        db_path,
+        ("1005", "clerk"),
+        ("1006", "clerk"),
+        ("1001", "clerk"),
+        ("2001", "guide"),
+        ("9001", "supervisor"),
+    )
     return await aiohttp_client(create_app(config, db_path))
 
 
@@ -28,8 +34,16 @@ async def test_kiosk_issues_a_ticket_with_the_contract_fields(client: TestClient
     first = await issue(client, "A")
     second = await issue(client, "A")
     assert first["number"] == "A001" and second["number"] == "A002"
-    for field in ("id", "number", "service", "kind", "state", "people_ahead",
-                  "estimated_wait_s", "issued_at"):  # fmt: skip
+    for field in (
+        "id",
+        "number",
+        "service",
+        "kind",
+        "state",
+        "people_ahead",
+        "estimated_wait_s",
+        "issued_at",
+    ):
         assert field in second
     assert second["state"] == "waiting" and second["kind"] == "normal"
     assert second["people_ahead"] == 1 and second["channel"] == "kiosk"
@@ -190,8 +204,9 @@ async def test_body_over_64_kib_is_413(client: TestClient) -> None:
     assert resp.status == 413 and await error_code(resp) == "body_too_large"
 
 
-@pytest.mark.parametrize("headers", [{}, {"Authorization": "Bearer nope-nope-nope"},
-                                     {"Authorization": "Basic abc"}])  # fmt: skip
+@pytest.mark.parametrize(
+    "headers", [{}, {"Authorization": "Bearer nope-nope-nope"}, {"Authorization": "Basic abc"}]
+)
 async def test_missing_or_bad_token_is_401(client: TestClient, headers: dict[str, str]) -> None:
     resp = await client.post("/api/tickets", json={"service": "A"}, headers=headers)
     assert resp.status == 401 and await error_code(resp) == "unauthorized"
@@ -269,7 +284,7 @@ async def test_openapi_documents_every_route_the_server_has(client: TestClient) 
         if route.resource is not None
         and route.resource.canonical.startswith(("/api", "/t", "/display", "/rate", "/progress"))
         and route.method != "HEAD"
-    }  # fmt: skip
+    }
     documented = {(m, path) for path, ops in doc["paths"].items() for m in ops}
     assert served == documented
     issue_op = doc["paths"]["/api/tickets"]["post"]

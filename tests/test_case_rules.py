@@ -21,13 +21,24 @@ CALENDAR = WorkCalendar(CONFIG.holidays, CONFIG.workdays)
 
 def _item(promised: int = 5, immediate: bool = False) -> CatalogueItem:
     return CatalogueItem(
-        code="440105-T-001", name_zh="测试事项", name_en="Test item", department="测试局",
-        level="district", mode="direct", service="A", immediate=immediate,
-        legal_basis=("《测试条例》",), conditions="", materials=(
-            Material("申请表"), Material("身份证明"), Material("照片", required=False)),
-        forms=(), process=(), legal_limit_days=max(promised, 1) * 2 if promised else 0,
-        promised_limit_days=promised, fee="不收费", enquiry_phone="020-80000000",
-    )  # fmt: skip
+        code="440105-T-001",
+        name_zh="测试事项",
+        name_en="Test item",
+        department="测试局",
+        level="district",
+        mode="direct",
+        service="A",
+        immediate=immediate,
+        legal_basis=("《测试条例》",),
+        conditions="",
+        materials=(Material("申请表"), Material("身份证明"), Material("照片", required=False)),
+        forms=(),
+        process=(),
+        legal_limit_days=max(promised, 1) * 2 if promised else 0,
+        promised_limit_days=promised,
+        fee="不收费",
+        enquiry_phone="020-80000000",
+    )
 
 
 def _case(now: dt.datetime) -> Case:
@@ -93,9 +104,15 @@ def test_immediate_item_is_finished_on_the_spot() -> None:
 
 @pytest.mark.parametrize(
     ("state", "action"),
-    [("prechecked", "approve"), ("returned", "issue"), ("approved", "approve"),
-     ("issued", "submit"), ("accepted", "materials"), ("rejected", "return")],
-)  # fmt: skip
+    [
+        ("prechecked", "approve"),
+        ("returned", "issue"),
+        ("approved", "approve"),
+        ("issued", "submit"),
+        ("accepted", "materials"),
+        ("rejected", "return"),
+    ],
+)
 def test_illegal_case_moves_are_refused_and_change_nothing(state: str, action: str) -> None:
     rules = CaseRules(CALENDAR)
     case = _case(_at("2026-11-26"))

@@ -72,8 +72,19 @@ def test_sample_phones_are_obvious_sample_numbers() -> None:
 
 def test_sample_covers_the_departments_a_district_hall_hosts() -> None:
     departments = " ".join({item.department for item in SAMPLE})
-    for department in ("市场监督", "住房和城乡建设", "不动产", "卫生健康", "民政", "社会保险",
-                       "医疗保障", "公积金", "税务", "公安", "人力资源"):  # fmt: skip
+    for department in (
+        "市场监督",
+        "住房和城乡建设",
+        "不动产",
+        "卫生健康",
+        "民政",
+        "社会保险",
+        "医疗保障",
+        "公积金",
+        "税务",
+        "公安",
+        "人力资源",
+    ):
         assert department in departments
 
 

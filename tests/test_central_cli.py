@@ -24,9 +24,12 @@ def test_central_serve_answers_on_its_port(tmp_path: Path, pg_dsn: str) -> None:
     )
     proc = subprocess.Popen(
         [sys.executable, "-m", "onewindow_cli.cli", "central", "serve", "--config", str(config)],
-        cwd=ROOT, env=dict(os.environ, PYTHONUNBUFFERED="1"),
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
+        cwd=ROOT,
+        env=dict(os.environ, PYTHONUNBUFFERED="1"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         deadline = time.monotonic() + 20
         while True:

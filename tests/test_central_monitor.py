@@ -38,8 +38,9 @@ from tests.district_helpers import (
 from tests.hallserver import free_port
 
 Factory = Callable[..., Awaitable[Any]]
-LIMITS = MonitorConfig(long_wait_min=30, min_open_windows=2, deadline_warn_days=2,
-                       lag_warn_events=50, refresh_s=0.5)  # fmt: skip
+LIMITS = MonitorConfig(
+    long_wait_min=30, min_open_windows=2, deadline_warn_days=2, lag_warn_events=50, refresh_s=0.5
+)
 
 
 def with_limits(config: DistrictConfig, offline_after_s: float = 60.0) -> DistrictConfig:
@@ -74,14 +75,22 @@ def waiting_since(seq: int, number: str, minutes: float) -> dict[str, Any]:
     return wire(ticket_event(seq, p.TicketIssued, number, issued_at=issued_at))
 
 
-def case(seq: int, case_no: str, deadline: dt.date, kind: type[p.CaseEventBase] = p.CaseAccepted
-         ) -> dict[str, Any]:  # fmt: skip
+def case(
+    seq: int, case_no: str, deadline: dt.date, kind: type[p.CaseEventBase] = p.CaseAccepted
+) -> dict[str, Any]:
     return wire(
         kind(
-            seq=seq, at=dt.datetime.now(TZ), case_id=f"c-{case_no}", case_no=case_no,
-            item="310100001", service="A", state="accepted", window=3, deadline=deadline,
+            seq=seq,
+            at=dt.datetime.now(TZ),
+            case_id=f"c-{case_no}",
+            case_no=case_no,
+            item="310100001",
+            service="A",
+            state="accepted",
+            window=3,
+            deadline=deadline,
         )
-    )  # fmt: skip
+    )
 
 
 class Watcher:
@@ -105,8 +114,9 @@ class Watcher:
             out += [(at, t) for t in m.halls if t.hall.code == hall]
         return out
 
-    async def until(self, check: Callable[[pm.HallTile], bool], hall: str = "HZ",
-                    limit: float = 5.0) -> float:  # fmt: skip
+    async def until(
+        self, check: Callable[[pm.HallTile], bool], hall: str = "HZ", limit: float = 5.0
+    ) -> float:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + limit
         while loop.time() < deadline:
@@ -157,8 +167,7 @@ async def test_token_moves_into_a_strict_cookie_and_out_of_the_address(
 
 
 async def test_monitor_websocket_refuses_no_token_and_hall_tokens(centre: TestClient) -> None:
-    for headers, status, code in (({}, 401, "unauthorized"),
-                                  (hall_auth("HZ"), 403, "forbidden")):  # fmt: skip
+    for headers, status, code in (({}, 401, "unauthorized"), (hall_auth("HZ"), 403, "forbidden")):
         resp = await centre.get("/monitor/ws", headers=headers)
         assert resp.status == status
         body = await resp.json()
@@ -219,8 +228,9 @@ async def test_a_burst_of_deliveries_is_coalesced_per_hall(centre: TestClient) -
 
 async def test_long_wait_and_few_open_windows_are_warned(centre: TestClient) -> None:
     await deliver(centre, "HZ", waiting_since(1, "A001", 45), window_opened(2, 3))
-    await deliver(centre, "JN", waiting_since(1, "A001", 5), window_opened(2, 1),
-                  window_opened(3, 2))  # fmt: skip
+    await deliver(
+        centre, "JN", waiting_since(1, "A001", 5), window_opened(2, 1), window_opened(3, 2)
+    )
     snap = await snapshot(centre)
     assert kinds(snap, "HZ") == {"long_wait", "few_windows"}
     assert kinds(snap, "JN") == set()
@@ -271,16 +281,19 @@ async def test_cases_near_and_past_their_deadline_are_listed_and_counted(
     today = dt.datetime.now(TZ).date()
     far = today + dt.timedelta(days=30)
     await deliver(
-        centre, "HZ",
+        centre,
+        "HZ",
         case(1, "HZ-OVER", today - dt.timedelta(days=1)),
         case(2, "HZ-TODAY", today),
         case(3, "HZ-FAR", far),
         # The hall warned this one (its holidays make it near): the centre believes it.
-        case(4, "HZ-HOLIDAY", far), case(5, "HZ-HOLIDAY", far, p.CaseWarning),
+        case(4, "HZ-HOLIDAY", far),
+        case(5, "HZ-HOLIDAY", far, p.CaseWarning),
         # Flagged overdue by the hall, then accepted again (materials completed): cleared.
-        case(6, "HZ-AGAIN", far), case(7, "HZ-AGAIN", far, p.CaseOverdue),
+        case(6, "HZ-AGAIN", far),
+        case(7, "HZ-AGAIN", far, p.CaseOverdue),
         case(8, "HZ-AGAIN", far),
-    )  # fmt: skip
+    )
     await deliver(centre, "JN", case_accepted(1, "JN-1"))
     snap = await snapshot(centre)
     listed = [(c.case_no, c.overdue) for c in snap.cases]
@@ -293,11 +306,17 @@ async def test_cases_near_and_past_their_deadline_are_listed_and_counted(
     # Done with: an approved case is no longer due.
     done = wire(
         p.CaseApproved(
-            seq=9, at=dt.datetime.now(TZ), case_id="c-HZ-OVER", case_no="HZ-OVER",
-            item="310100001", service="A", state="approved", window=3,
+            seq=9,
+            at=dt.datetime.now(TZ),
+            case_id="c-HZ-OVER",
+            case_no="HZ-OVER",
+            item="310100001",
+            service="A",
+            state="approved",
+            window=3,
             deadline=today - dt.timedelta(days=1),
         )
-    )  # fmt: skip
+    )
     await deliver(centre, "HZ", done)
     snap = await snapshot(centre)
     assert [c.case_no for c in snap.cases] == ["HZ-TODAY", "HZ-HOLIDAY"]

@@ -145,8 +145,16 @@ async def test_cli_writes_the_html_and_a_csv_row_per_hall_and_the_district(
     district_toml = write_district(tmp_path, halls.town.dsn, halls.town.port)
     out = tmp_path / "out"
 
-    argv = ["central", "report", "--config", str(district_toml), "--month", "2040-09",
-            "--out", str(out)]  # fmt: skip
+    argv = [
+        "central",
+        "report",
+        "--config",
+        str(district_toml),
+        "--month",
+        "2040-09",
+        "--out",
+        str(out),
+    ]
     assert await asyncio.to_thread(main, argv) == 0
 
     page = (out / "report.html").read_text(encoding="utf-8")
@@ -163,8 +171,16 @@ async def test_cli_refuses_a_bad_month_in_words(
     halls: Halls, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     district_toml = write_district(tmp_path, halls.town.dsn, halls.town.port)
-    argv = ["central", "report", "--config", str(district_toml), "--month", "2040-13",
-            "--out", str(tmp_path / "out")]  # fmt: skip
+    argv = [
+        "central",
+        "report",
+        "--config",
+        str(district_toml),
+        "--month",
+        "2040-13",
+        "--out",
+        str(tmp_path / "out"),
+    ]
     assert main(argv) == 2
     assert "月份“2040-13”无效" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()

@@ -25,7 +25,7 @@ from tests.test_clerk_harness import (
     type_text,
     wait_for,
     window_of,
-)  # fmt: skip
+)
 
 
 async def test_login_call_next_start_and_finish(hall: HallServer) -> None:

@@ -29,7 +29,7 @@ from tests.test_clerk_harness import (
     status,
     wait_for,
     window_of,
-)  # fmt: skip
+)
 from tests.test_clerk_intake import pick_item
 
 

@@ -29,7 +29,7 @@ from tests.test_clerk_harness import (
     status,
     type_text,
     wait_for,
-)  # fmt: skip
+)
 
 
 async def waiting(hall: HallServer) -> dict[str, int]:
@@ -55,8 +55,11 @@ async def test_guide_issues_normal_and_priority_tickets_once_per_press(hall: Hal
         assert (await waiting(hall))["B"] == 1
 
         await pilot.press("f2")
-        await wait_for(pilot, lambda: card.ticket is not None and card.ticket.number == "B002",
-                       "the priority ticket")  # fmt: skip
+        await wait_for(
+            pilot,
+            lambda: card.ticket is not None and card.ticket.number == "B002",
+            "the priority ticket",
+        )
         assert card.ticket is not None and card.ticket.kind == "priority"
         assert card.ticket.people_ahead == 0  # a priority ticket goes before B001
         assert "B002" in status(app)

@@ -31,7 +31,7 @@ from tests.test_clerk_harness import (
     status,
     type_text,
     wait_for,
-)  # fmt: skip
+)
 
 NAME, ID_NUMBER, PHONE = "王小明", "11010519491231002X", "13800138000"
 
@@ -141,8 +141,13 @@ async def test_accepting_a_complete_case_prints_the_receipt(
         await supervisor.login("9001", PIN, None)
         stored, _ = sorted(await supervisor.cases(ticket="A001"), key=lambda c: c.case_no or "")
     assert (stored.id, stored.state, stored.window) == (case.id, "accepted", 5)
-    assert stored.materials_received == ["居住证申领登记表", "申请人身份证件", "居住证明",
-                                         "就业或就读证明", "近期照片"]  # fmt: skip
+    assert stored.materials_received == [
+        "居住证申领登记表",
+        "申请人身份证件",
+        "居住证明",
+        "就业或就读证明",
+        "近期照片",
+    ]
     assert stored.ticket == a001.number
 
 

@@ -26,8 +26,12 @@ def index() -> ItemIndex:
 
 
 def problem(**fields: str) -> tuple[str, str]:
-    values = {"name": "王小明", "id_type": "id_card", "id_number": VALID_ID,
-              "phone": "13800138000"} | fields  # fmt: skip
+    values = {
+        "name": "王小明",
+        "id_type": "id_card",
+        "id_number": VALID_ID,
+        "phone": "13800138000",
+    } | fields
     with pytest.raises(ApplicantProblem) as caught:
         applicant(**values)
     return caught.value.field, caught.value.key
@@ -35,8 +39,9 @@ def problem(**fields: str) -> tuple[str, str]:
 
 def test_a_well_typed_applicant_is_sent_as_typed_but_tidied() -> None:
     sent = applicant(" 王  小明 ", "id_card", "110105 19491231002x", "138 0013 8000")
-    assert sent == p.Applicant(name="王 小明", id_type="id_card", id_number=VALID_ID,
-                               phone="138 0013 8000")  # fmt: skip
+    assert sent == p.Applicant(
+        name="王 小明", id_type="id_card", id_number=VALID_ID, phone="138 0013 8000"
+    )
 
 
 def test_id_card_check_digit() -> None:
@@ -53,14 +58,16 @@ def test_id_card_check_digit() -> None:
         ({"name": "王" * 65}, ("name", "name_too_long")),
         ({"id_type": ""}, ("id_type", "id_type_required")),
         ({"id_number": ""}, ("id_number", "id_required")),
-        ({"id_type": "business_licence", "id_number": "91440101MA5XXXXX1"},
-         ("id_number", "credit_code_format")),
+        (
+            {"id_type": "business_licence", "id_number": "91440101MA5XXXXX1"},
+            ("id_number", "credit_code_format"),
+        ),
         ({"id_type": "passport", "id_number": "E1"}, ("id_number", "id_other_format")),
         ({"phone": ""}, ("phone", "phone_required")),
         ({"phone": "1380013800"}, ("phone", "mobile_format")),
         ({"phone": "02345"}, ("phone", "phone_format")),
     ],
-)  # fmt: skip
+)
 def test_each_wrong_field_is_named_with_why(
     fields: dict[str, str], expected: tuple[str, str]
 ) -> None:
@@ -71,8 +78,9 @@ def test_other_ids_and_landlines_are_accepted() -> None:
     assert applicant("Anna Smith", "passport", "E12345678", "+852 6123 4567").id_number == (
         "E12345678"
     )
-    licence = applicant("某某餐饮有限公司", "business_licence", "91440101MA59XXXX4K",
-                        "020-83001234")  # fmt: skip
+    licence = applicant(
+        "某某餐饮有限公司", "business_licence", "91440101MA59XXXX4K", "020-83001234"
+    )
     assert licence.id_number == "91440101MA59XXXX4K"
 
 

@@ -37,12 +37,18 @@ from tests.test_clerk_harness import (
     start_hall,
     status,
     wait_for,
-)  # fmt: skip
+)
 from tests.test_clerk_intake import assert_nothing_personal, pick_item, type_applicant
 
 ITEM = "440105-BDC-001"  # 存量房买卖转移登记（二手房）: consult first, 4 of 6 materials required
-MATERIALS = ["不动产登记申请书", "买卖双方身份证明", "不动产权属证书", "存量房买卖合同", "完税凭证",
-             "婚姻状况证明"]  # fmt: skip
+MATERIALS = [
+    "不动产登记申请书",
+    "买卖双方身份证明",
+    "不动产权属证书",
+    "存量房买卖合同",
+    "完税凭证",
+    "婚姻状况证明",
+]
 
 
 @pytest.fixture

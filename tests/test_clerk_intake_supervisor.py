@@ -36,11 +36,12 @@ from tests.test_clerk_harness import (
     type_text,
     wait_for,
     wait_until,
-)  # fmt: skip
+)
 
 EVALUATOR = "demo-evaluator-token"  # the sample hall's tablet at window 5
-APPLICANT = p.Applicant(name="李四", id_type="id_card", id_number="11010519491231002X",
-                        phone="13900139000")  # fmt: skip
+APPLICANT = p.Applicant(
+    name="李四", id_type="id_card", id_number="11010519491231002X", phone="13900139000"
+)
 
 
 @pytest.fixture
@@ -104,8 +105,9 @@ async def test_supervisor_follows_overdue_cases_and_bad_ratings(hall: HallServer
         await move_clock(hall, day_after + dt.timedelta(minutes=1))
         await wait_for(pilot, lambda: len(alerts.cases) == 2, "the warned case")
         assert [(c.id, c.overdue, c.warning) for c in alerts.cases] == [
-            (late.id, True, False), (soon.id, False, True),
-        ]  # fmt: skip
+            (late.id, True, False),
+            (soon.id, False, True),
+        ]
 
         # the visitor rates the service 1 on the tablet at window 5
         async with HallClient(hall.url, EVALUATOR) as tablet:

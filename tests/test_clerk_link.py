@@ -21,7 +21,7 @@ from tests.test_clerk_harness import (
     status,
     wait_for,
     window_of,
-)  # fmt: skip
+)
 
 
 def a_line(app: ClerkApp) -> int:

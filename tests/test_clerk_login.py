@@ -28,7 +28,7 @@ from tests.test_clerk_harness import (
     status,
     wait_for,
     window_of,
-)  # fmt: skip
+)
 
 
 @pytest.fixture(scope="module")

@@ -19,30 +19,67 @@ SERVICES = {"A": "direct", "D": "consult_first"}
 
 
 def window(number: int, role: str, services: list[str]) -> p.WindowView:
-    return p.WindowView(number=number, name=f"{number}号窗", role=role, services=services,  # type: ignore[arg-type]
-                        state="open", staff_id="1005")  # fmt: skip
+    return p.WindowView(
+        number=number,
+        name=f"{number}号窗",
+        role=role,
+        services=services,  # type: ignore[arg-type]
+        state="open",
+        staff_id="1005",
+    )
 
 
 def snapshot(at: dt.datetime = T0) -> p.StateSnapshot:
     return p.StateSnapshot(
-        hall="测试大厅", notice="", business_day=at.date(), seq=10, at=at,
+        hall="测试大厅",
+        notice="",
+        business_day=at.date(),
+        seq=10,
+        at=at,
         windows=[window(1, "consultation", ["D"]), window(5, "acceptance", ["A", "D"])],
         services=[
-            p.ServiceView(code=c, prefix=c, name_zh=c, name_en=c, mode=m, waiting=0,  # type: ignore[arg-type]
-                          oldest_wait_s=0, mean_service_s=300, open_windows=1, wait_alert_s=600)
+            p.ServiceView(
+                code=c,
+                prefix=c,
+                name_zh=c,
+                name_en=c,
+                mode=m,
+                waiting=0,  # type: ignore[arg-type]
+                oldest_wait_s=0,
+                mean_service_s=300,
+                open_windows=1,
+                wait_alert_s=600,
+            )
             for c, m in SERVICES.items()
         ],
-        recent_calls=[], allow_priority=True,
+        recent_calls=[],
+        allow_priority=True,
         display=p.DisplaySettings(language="zh", recent_calls=10, announce_repeat=1),
-    )  # fmt: skip
+    )
 
 
-def ticket(number: str, state: str = "waiting", *, kind: str = "normal", window: int | None = None,
-           issued: dt.datetime = T0, target: int | None = None) -> p.TicketView:  # fmt: skip
-    return p.TicketView(id=f"id-{number}", number=number, service=number[0] if kind != "special"
-                        else "D", kind=kind, state=state, issued_at=issued, channel="kiosk",  # type: ignore[arg-type]
-                        window=window, target_window=target, call_count=int(window is not None),
-                        called_at=T0 if window else None)  # fmt: skip
+def ticket(
+    number: str,
+    state: str = "waiting",
+    *,
+    kind: str = "normal",
+    window: int | None = None,
+    issued: dt.datetime = T0,
+    target: int | None = None,
+) -> p.TicketView:
+    return p.TicketView(
+        id=f"id-{number}",
+        number=number,
+        service=number[0] if kind != "special" else "D",
+        kind=kind,
+        state=state,
+        issued_at=issued,
+        channel="kiosk",  # type: ignore[arg-type]
+        window=window,
+        target_window=target,
+        call_count=int(window is not None),
+        called_at=T0 if window else None,
+    )
 
 
 def event(cls: type[p.TicketEventBase], seq: int, t: p.TicketView) -> p.TicketEventBase:
@@ -75,8 +112,18 @@ def test_a_call_puts_the_ticket_in_the_windows_hand_and_finish_takes_it_out(
 def test_a_transfer_leaves_the_window_and_waits_again(model: HallModel) -> None:
     model.apply(event(p.TicketCalled, 11, ticket("A001", "called", window=5)))  # type: ignore[arg-type]
     moved = ticket("A001", target=6)
-    model.apply(p.TicketTransferred(seq=12, at=T0, number="A001", service="A", ticket=moved,
-                                    window=None, from_service="A", from_window=5))  # fmt: skip
+    model.apply(
+        p.TicketTransferred(
+            seq=12,
+            at=T0,
+            number="A001",
+            service="A",
+            ticket=moved,
+            window=None,
+            from_service="A",
+            from_window=5,
+        )
+    )
     assert model.windows[5].current is None
     assert model.sent_here(6) == 1 and model.queue_lines(5)[0].total == 0
 
@@ -88,15 +135,20 @@ def test_closing_a_window_empties_its_hand(model: HallModel) -> None:
 
 
 def test_who_a_window_may_call_mirrors_the_server(model: HallModel) -> None:
-    tickets = [ticket("A001"), ticket("D001"), ticket("T001", kind="special"),
-               ticket("A002", target=1)]  # fmt: skip
+    tickets = [
+        ticket("A001"),
+        ticket("D001"),
+        ticket("T001", kind="special"),
+        ticket("A002", target=1),
+    ]
     model.set_waiting(tickets)
     consult, accept = model.windows[1], model.windows[5]
     assert [model.callable_at(consult, t) for t in tickets] == [False, True, False, True]
     assert [model.callable_at(accept, t) for t in tickets] == [True, False, True, False]
     assert [(x.service, x.special, x.normal) for x in model.queue_lines(5)] == [
-        ("A", 0, 1), ("D", 1, 0),
-    ]  # fmt: skip
+        ("A", 0, 1),
+        ("D", 1, 0),
+    ]
 
 
 def test_events_after_a_late_waiting_list_converge() -> None:
@@ -157,9 +209,10 @@ async def test_desk_sends_one_action_at_a_time(hall: HallServer) -> None:
     desk, task = await live_desk(hall, "1005", 5)
     try:
         results = await asyncio.gather(
-            desk.window_action("call-next"), desk.window_action("call-next"),
+            desk.window_action("call-next"),
+            desk.window_action("call-next"),
             return_exceptions=True,
-        )  # fmt: skip
+        )
         assert sum(isinstance(r, Busy) for r in results) == 1
         assert sum(isinstance(r, p.TicketView) for r in results) == 1
         assert [c.number for c in (await hall_state(hall)).recent_calls] == ["B001"]

@@ -62,8 +62,11 @@ def test_supervisor_screen(hall: HallServer, snap_compare: Snap) -> None:
         # today's figures and the two follow-up lists are read after sign-in
         figures, ratings = screen.query_one(TodayFigures), screen.query_one(BadRatings)
         await wait_for(pilot, lambda: figures.report is not None, "today's figures")
-        await wait_for(pilot, lambda: ratings.columns and screen.query_one(CaseAlerts).columns,
-                       "the follow-up lists")  # fmt: skip
+        await wait_for(
+            pilot,
+            lambda: ratings.columns and screen.query_one(CaseAlerts).columns,
+            "the follow-up lists",
+        )
 
     app = clerk_app(hall, None, clock=frozen)
     assert snap_compare(app, terminal_size=SIZE, run_before=look)

@@ -26,7 +26,7 @@ from tests.test_clerk_harness import (
     status,
     type_text,
     wait_for,
-)  # fmt: skip
+)
 
 
 @pytest.fixture

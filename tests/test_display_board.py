@@ -20,30 +20,56 @@ AT = dt.datetime(2026, 3, 2, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 
 
 def ticket(number: str, state: str, window: int | None) -> p.TicketView:
-    return p.TicketView(id=f"id-{number}", number=number, service=number[0], kind="normal",
-                        state=state, issued_at=AT, channel="kiosk", window=window)  # type: ignore[arg-type]  # fmt: skip
+    return p.TicketView(
+        id=f"id-{number}",
+        number=number,
+        service=number[0],
+        kind="normal",
+        state=state,
+        issued_at=AT,
+        channel="kiosk",
+        window=window,
+    )  # type: ignore[arg-type]
 
 
 def snapshot(seq: int, calls: list[p.CallView] | None = None) -> p.StateSnapshot:
     return p.StateSnapshot(
-        hall="测试大厅", notice="请保管好号票", business_day=AT.date(), seq=seq, at=AT,
-        windows=[p.WindowView(number=n, name=f"{n}号窗", role="acceptance", services=["A"],
-                              state="open") for n in (5, 6)],
-        services=[p.ServiceView(code="A", prefix="A", name_zh="综合受理", name_en="General intake",
-                                mode="direct", waiting=3, oldest_wait_s=0, mean_service_s=300,
-                                open_windows=2, wait_alert_s=1800)],
+        hall="测试大厅",
+        notice="请保管好号票",
+        business_day=AT.date(),
+        seq=seq,
+        at=AT,
+        windows=[
+            p.WindowView(number=n, name=f"{n}号窗", role="acceptance", services=["A"], state="open")
+            for n in (5, 6)
+        ],
+        services=[
+            p.ServiceView(
+                code="A",
+                prefix="A",
+                name_zh="综合受理",
+                name_en="General intake",
+                mode="direct",
+                waiting=3,
+                oldest_wait_s=0,
+                mean_service_s=300,
+                open_windows=2,
+                wait_alert_s=1800,
+            )
+        ],
         recent_calls=calls or [],
         display=p.DisplaySettings(language="zh", recent_calls=10, announce_repeat=2),
         allow_priority=True,
-    )  # fmt: skip
+    )
 
 
 def called(seq: int, number: str, window: int, count: int = 1) -> p.TicketCalled | p.TicketRecalled:
     kind = p.TicketCalled if count == 1 else p.TicketRecalled
     view = ticket(number, "called", window)
     at = AT + dt.timedelta(seconds=seq)
-    return kind(seq=seq, at=at, number=number, service="A", ticket=view, window=window,
-                call_count=count)  # fmt: skip
+    return kind(
+        seq=seq, at=at, number=number, service="A", ticket=view, window=window, call_count=count
+    )
 
 
 def test_events_apply_in_seq_order_and_a_gap_is_refused() -> None:
@@ -74,8 +100,9 @@ def test_recall_moves_a_number_to_the_top_and_finish_clears_the_window() -> None
     board.apply(called(2, "A002", 6))
     board.apply(called(3, "A001", 5, count=2))
     assert [c.number for c in board.latest_calls(10)] == ["A001", "A002"]
-    done = p.TicketFinished(seq=4, at=AT, number="A001", service="A",
-                            ticket=ticket("A001", "done", 5), window=5)  # fmt: skip
+    done = p.TicketFinished(
+        seq=4, at=AT, number="A001", service="A", ticket=ticket("A001", "done", 5), window=5
+    )
     board.apply(done)
     assert board.windows[5].current is None and board.windows[6].current is not None
     board.apply(p.WindowClosed(seq=5, at=AT, window=6, state="closed"))
@@ -86,8 +113,14 @@ def test_recall_moves_a_number_to_the_top_and_finish_clears_the_window() -> None
 
 def test_numbers_are_read_the_way_a_hall_says_them() -> None:
     assert [chinese_number(n) for n in (3, 10, 12, 20, 105, 110, 1001)] == [
-        "三", "十", "十二", "二十", "一百零五", "一百一十", "一千零一",
-    ]  # fmt: skip
+        "三",
+        "十",
+        "十二",
+        "二十",
+        "一百零五",
+        "一百一十",
+        "一千零一",
+    ]
     call = p.CallView(number="T105", service="T", window=12, call_count=1, at=AT)
     assert sentences(call, "both", 2) == [
         "请 T 一 零 五 号，到 十二 号窗口办理",

@@ -18,9 +18,14 @@ from tests.hallserver import DEMO_PIN, ROOT, HallServer
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 DISPLAY_TOKEN = "demo-display-token"
 ARTIFACTS = ROOT / "tests" / "artifacts"
 CLERKS = {5: "1001", 6: "1002", 7: "1003", 9: "1005"}
@@ -161,8 +166,11 @@ async def test_a_no_show_is_not_announced_but_each_recall_is(
     after = await hall.act(9, "call-next")
     await page.wait_for_function(f"announcer.received.at(-1)?.number === {after!r}")
     assert await screen(page, "announcer.received.map(c => [c.number, c.call_count])") == [
-        [number, 1], [number, 2], [number, 3], [after, 1],
-    ]  # fmt: skip
+        [number, 1],
+        [number, 2],
+        [number, 3],
+        [after, 1],
+    ]
 
 
 async def test_the_window_screen_shows_only_its_own_window(

@@ -131,9 +131,12 @@ async def test_terminal_screen_resumes_after_kill_and_restart_missing_no_call_an
 def display_cli(*args: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-m", "onewindow_cli.cli", "display", *args],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
         env=dict(os.environ, PYTHONUNBUFFERED="1"),
-    )  # fmt: skip
+    )
 
 
 def read_lines(
@@ -162,10 +165,20 @@ def read_lines(
 async def test_plain_cli_prints_each_call_once_across_a_restart(
     hall_server: HallServer, hall: Hall
 ) -> None:
-    board = display_cli("--server", hall_server.url, "--token", DISPLAY_TOKEN, "--plain",
-                        "--lang", "zh")  # fmt: skip
-    window = display_cli("--server", hall_server.url, "--token", DISPLAY_TOKEN, "--plain",
-                         "--window", "6", "--lang", "zh")  # fmt: skip
+    board = display_cli(
+        "--server", hall_server.url, "--token", DISPLAY_TOKEN, "--plain", "--lang", "zh"
+    )
+    window = display_cli(
+        "--server",
+        hall_server.url,
+        "--token",
+        DISPLAY_TOKEN,
+        "--plain",
+        "--window",
+        "6",
+        "--lang",
+        "zh",
+    )
     try:
         for proc in (board, window):  # calls made before a screen is up are not news to it
             assert "已连接" in read_lines(proc, 1, stderr=True)[0]

@@ -32,17 +32,25 @@ Factory = Callable[..., Awaitable[Any]]
 PROOF_KEY = "district-proof-key-for-tests-0001"
 RESIDENCE = "440105-GA-002"  # 居住证申领, queued under A
 REQUIRED = ["居住证申领登记表", "申请人身份证件", "居住证明"]
-APPLICANT = p.Applicant(name="王小明", id_type="id_card", id_number="440105199001011239",
-                        phone="13812345678")  # fmt: skip
+APPLICANT = p.Applicant(
+    name="王小明", id_type="id_card", id_number="440105199001011239", phone="13812345678"
+)
 LAST4, WRONG4 = "5678", "5679"
 PERSONAL = ("王小明", "13812345678", "440105199001011239", "1239")
 
 
 def hall_config(config: Config, code: str, centre_url: str, proof_key: str = PROOF_KEY) -> Config:
     link = UplinkConfig(
-        url=centre_url, hall=code, token=HALL_TOKENS[code], batch=50, interval_s=0.02,
-        heartbeat_s=0.5, retry_max_s=0.2, timeout_s=2.0, proof_key=proof_key,
-    )  # fmt: skip
+        url=centre_url,
+        hall=code,
+        token=HALL_TOKENS[code],
+        batch=50,
+        interval_s=0.02,
+        heartbeat_s=0.5,
+        retry_max_s=0.2,
+        timeout_s=2.0,
+        proof_key=proof_key,
+    )
     return dataclasses.replace(
         config, uplink=link, hall=dataclasses.replace(config.hall, code=code)
     )
@@ -71,9 +79,10 @@ class District:
 
     async def ask_centre(self, code: str, case_no: str, proof: str) -> aiohttp.ClientResponse:
         return await self.session.get(
-            f"{self.url}/api/cases/{case_no}", params={"proof": proof},
+            f"{self.url}/api/cases/{case_no}",
+            params={"proof": proof},
             headers={"Authorization": f"Bearer {HALL_TOKENS[code]}"},
-        )  # fmt: skip
+        )
 
     async def known(self, case_no: str) -> None:
         """Wait until the centre holds the case (the uplink ships on its own time)."""

@@ -46,10 +46,15 @@ def get_json(url: str, token: str | None = None) -> Any:
 
 def issue_ticket(hall_url: str, service: str) -> dict[str, Any]:
     request = urllib.request.Request(
-        hall_url + "/api/tickets", data=json.dumps({"service": service}).encode(), method="POST",
-        headers={"Authorization": "Bearer demo-kiosk-token", "Content-Type": "application/json",
-                 "Idempotency-Key": "district-run-test"},
-    )  # fmt: skip
+        hall_url + "/api/tickets",
+        data=json.dumps({"service": service}).encode(),
+        method="POST",
+        headers={
+            "Authorization": "Bearer demo-kiosk-token",
+            "Content-Type": "application/json",
+            "Idempotency-Key": "district-run-test",
+        },
+    )
     with urllib.request.urlopen(request, timeout=5) as r:
         result: dict[str, Any] = json.load(r)
         return result
@@ -68,12 +73,26 @@ def test_district_runs_every_hall_ships_a_ticket_and_stops_on_ctrl_c(
 ) -> None:
     state = tmp_path / "state"
     runner = subprocess.Popen(
-        [sys.executable, "-m", "onewindow_cli.cli", "district",
-         "--config", str(ROOT / "district/district.toml"), "--base-port", "0",
-         "--state-dir", str(state), "--database", district_database],
-        cwd=ROOT, env=dict(os.environ, ONEWINDOW_PG=pg_server, PYTHONUNBUFFERED="1"),
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "onewindow_cli.cli",
+            "district",
+            "--config",
+            str(ROOT / "district/district.toml"),
+            "--base-port",
+            "0",
+            "--state-dir",
+            str(state),
+            "--database",
+            district_database,
+        ],
+        cwd=ROOT,
+        env=dict(os.environ, ONEWINDOW_PG=pg_server, PYTHONUNBUFFERED="1"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         banner = []
         assert runner.stdout is not None

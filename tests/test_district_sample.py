@@ -18,8 +18,26 @@ from queue_server.http.app import load_hall_catalogue
 
 ROOT = Path(__file__).resolve().parent.parent
 DISTRICT = ROOT / "district" / "district.toml"
-STREETS = ["赤岗", "新港", "昌岗", "江南中", "滨江", "素社", "海幢", "南华西", "龙凤",
-           "沙园", "南石头", "凤阳", "瑞宝", "江海", "南洲", "琶洲", "华洲", "官洲"]  # fmt: skip
+STREETS = [
+    "赤岗",
+    "新港",
+    "昌岗",
+    "江南中",
+    "滨江",
+    "素社",
+    "海幢",
+    "南华西",
+    "龙凤",
+    "沙园",
+    "南石头",
+    "凤阳",
+    "瑞宝",
+    "江海",
+    "南洲",
+    "琶洲",
+    "华洲",
+    "官洲",
+]
 PERSONAL_SERVICES = {"A", "B", "H", "Z"}
 
 
@@ -66,9 +84,7 @@ def test_each_hall_has_its_own_port_and_database_under_var_district() -> None:
     ports = [c.server.port for c in configs.values()]
     assert len(set(ports)) == 19 and load_district(DISTRICT).centre.port not in ports
     for code, config in configs.items():
-        assert (
-            config.db_path.resolve() == ROOT / "var/district" / f"{code}.sqlite"
-        )
+        assert config.db_path.resolve() == ROOT / "var/district" / f"{code}.sqlite"
 
 
 def test_every_token_is_marked_as_a_demo_token() -> None:
@@ -80,8 +96,17 @@ def test_every_token_is_marked_as_a_demo_token() -> None:
 
 def test_the_district_hall_is_the_repos_config_with_only_its_district_settings() -> None:
     own, sample = hall_configs()["HZ"], load_config(ROOT / "config.toml")
-    for field in ("services", "windows", "devices", "calling", "kiosk", "display",
-                  "cases", "holidays", "workdays"):  # fmt: skip
+    for field in (
+        "services",
+        "windows",
+        "devices",
+        "calling",
+        "kiosk",
+        "display",
+        "cases",
+        "holidays",
+        "workdays",
+    ):
         assert getattr(own, field) == getattr(sample, field), field
     # but for the code its case numbers carry, from its [uplink]
     assert dataclasses.replace(own.hall, code="") == sample.hall

@@ -28,9 +28,10 @@ async def test_a_lowercase_service_code_is_taken_as_capitals(
 ) -> None:
     client: TestClient = await aiohttp_client(create_app(config, db_path))
     reply = await client.post(
-        "/api/tickets", json={"service": "a"},
+        "/api/tickets",
+        json={"service": "a"},
         headers={"Authorization": "Bearer demo-kiosk-token"},
-    )  # fmt: skip
+    )
     assert reply.status == 201
     ticket = await reply.json()
     assert ticket["service"] == "A" and ticket["number"].startswith("A")

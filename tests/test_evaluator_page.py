@@ -20,9 +20,14 @@ from tests.hallserver import DEMO_PIN, ROOT, HallServer
 
 EVALUATOR = "demo-evaluator-token"  # config.toml: the tablet at window 5
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 ARTIFACTS = ROOT / "tests" / "artifacts"
 
 
@@ -32,16 +37,25 @@ ARTIFACTS = ROOT / "tests" / "artifacts"
         ("/rate/window/5", 401, "评价器地址缺少令牌", "has no token"),
         ("/rate/window/5?token=nope", 401, "评价器令牌无效", "token is not valid"),
         ("/rate/window/5?token=demo-display-token", 403, "不是评价器令牌", "not an evaluator"),
-        (f"/rate/window/6?token={EVALUATOR}", 403, "属于 5 号窗口，不能用于 6 号窗口",
-         "open /rate/window/5"),
+        (
+            f"/rate/window/6?token={EVALUATOR}",
+            403,
+            "属于 5 号窗口，不能用于 6 号窗口",
+            "open /rate/window/5",
+        ),
         (f"/rate/window/99?token={EVALUATOR}", 404, "没有 99 号窗口", "no window 99"),
         ("/rate/window/x%3Cb%3E?token=nope", 404, "没有 x&lt;b&gt; 号窗口", "no window x&lt;b&gt;"),
     ],
-)  # fmt: skip
+)
 async def test_a_wrong_address_says_what_is_wrong_in_both_languages(
-    aiohttp_client: Any, config: Config, db_path: Path, address: str, status: int, zh: str,
+    aiohttp_client: Any,
+    config: Config,
+    db_path: Path,
+    address: str,
+    status: int,
+    zh: str,
     en: str,
-) -> None:  # fmt: skip
+) -> None:
     client: TestClient = await aiohttp_client(create_app(config, db_path))
     reply = await client.get(address)
     page = await reply.text()
@@ -147,8 +161,9 @@ async def test_tablet_lights_up_when_window_5_finishes_and_rates_that_ticket_onc
 
         ratings = (await boss.request("GET", "/api/ratings", p.RatingList)).ratings  # type: ignore[union-attr]
     assert sorted((r.ticket_number, r.score, r.window) for r in ratings) == [
-        (first.number, 5, 5), (second.number, 2, 5),
-    ]  # fmt: skip
+        (first.number, 5, 5),
+        (second.number, 2, 5),
+    ]
     asked = await tablet.evaluate("window.asked")
     assert f"{second.number} 号，您好" in asked and not any(other.number in a for a in asked)
     assert errors == []

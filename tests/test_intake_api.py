@@ -16,8 +16,12 @@ from onewindow.config import Config
 from queue_server.http.app import create_app
 from tests.api_helpers import DISPLAY, KIOSK, act, add_staff, error_code, issue, login
 
-APPLICANT = {"name": "王小明", "id_type": "id_card", "id_number": "440105199001011239",
-             "phone": "13812345678"}  # fmt: skip
+APPLICANT = {
+    "name": "王小明",
+    "id_type": "id_card",
+    "id_number": "440105199001011239",
+    "phone": "13812345678",
+}
 EVALUATOR = {"Authorization": "Bearer demo-evaluator-token"}  # the tablet at window 5
 FOOD = "440105-SJ-101"  # 食品经营许可（新办）: consult-first, queued under F
 
@@ -40,8 +44,9 @@ async def _first_direct_item(client: TestClient, service: str) -> dict[str, Any]
     return next(i for i in items if i["service"] == service and not i["immediate"])
 
 
-async def _post(client: TestClient, path: str, body: Any, headers: dict[str, str],
-                status: int = 200) -> dict[str, Any]:  # fmt: skip
+async def _post(
+    client: TestClient, path: str, body: Any, headers: dict[str, str], status: int = 200
+) -> dict[str, Any]:
     resp = await client.post(path, json=body, headers=headers)
     assert resp.status == status, await resp.text()
     result: dict[str, Any] = await resp.json()
@@ -63,12 +68,21 @@ async def test_window_ticket_to_accepted_case_then_approved_and_issued(client: T
     await issue(client, "A")
     await act(client, clerk, 5, "call-next")
     required = [m["name"] for m in item["materials"] if m["required"]]
-    case = await _post(client, "/api/cases", {"item": item["code"], "materials": required,
-                                              "applicant": APPLICANT}, clerk, 201)  # fmt: skip
+    case = await _post(
+        client,
+        "/api/cases",
+        {"item": item["code"], "materials": required, "applicant": APPLICANT},
+        clerk,
+        201,
+    )
     assert case["state"] == "accepted" and case["ticket"] == "A001"
     assert len(case["case_no"]) == 12 and case["deadline"] is not None
-    masked = {"name": "王**", "id_type": "id_card", "id_number": "**************1239",
-              "phone": "*******5678"}  # fmt: skip
+    masked = {
+        "name": "王**",
+        "id_type": "id_card",
+        "id_number": "**************1239",
+        "phone": "*******5678",
+    }
     assert case["applicant"] == masked
     approved = await _post(client, f"/api/cases/{case['id']}/approve", {}, clerk)
     assert approved["state"] == "approved" and approved["decided_at"]
@@ -84,12 +98,18 @@ async def test_missing_material_gives_a_notice_and_later_materials_restart_the_c
     required = [m["name"] for m in item["materials"] if m["required"]]
     await issue(client, "A")
     await act(client, clerk, 5, "call-next")
-    case = await _post(client, "/api/cases", {"item": item["code"], "materials": required[:-1],
-                                              "applicant": APPLICANT}, clerk, 201)  # fmt: skip
+    case = await _post(
+        client,
+        "/api/cases",
+        {"item": item["code"], "materials": required[:-1], "applicant": APPLICANT},
+        clerk,
+        201,
+    )
     assert case["state"] == "returned" and case["missing"] == required[-1:]
     assert case["case_no"] and case["deadline"] is None
-    later = await _post(client, f"/api/cases/{case['id']}/materials",
-                        {"received": required[-1:]}, clerk)  # fmt: skip
+    later = await _post(
+        client, f"/api/cases/{case['id']}/materials", {"received": required[-1:]}, clerk
+    )
     assert later["state"] == "accepted" and later["deadline"] and later["missing"] == []
 
 
@@ -100,12 +120,17 @@ async def test_consultation_pre_check_fills_the_acceptance_windows_case(client: 
     names = [m["name"] for m in food["materials"]]
     visitor = await issue(client, "F")
     await act(client, consult, 1, "call-next")
-    pre = await _post(client, "/api/cases", {"item": FOOD, "materials": names,
-                                             "precheck": True}, consult, 201)  # fmt: skip
+    pre = await _post(
+        client, "/api/cases", {"item": FOOD, "materials": names, "precheck": True}, consult, 201
+    )
     assert pre["state"] == "prechecked" and pre["case_no"] is None and pre["applicant"] is None
-    special = await _post(client, "/api/special-tickets",
-                          {"from_ticket": visitor["id"], "case": pre["id"]},
-                          consult, 201)  # fmt: skip
+    special = await _post(
+        client,
+        "/api/special-tickets",
+        {"from_ticket": visitor["id"], "case": pre["id"]},
+        consult,
+        201,
+    )
     assert special["service"] == "F" and special["case"] == pre["id"]
     # ...so the visitor is called at window 9, which serves F.
     clerk9 = await login(client, "9001", 9)
@@ -125,8 +150,13 @@ async def test_immediate_item_is_issued_on_the_spot(client: TestClient) -> None:
     await issue(client, item["service"])
     await act(client, clerk, 5, "call-next")
     names = [m["name"] for m in item["materials"]]
-    case = await _post(client, "/api/cases", {"item": item["code"], "materials": names,
-                                              "applicant": APPLICANT}, clerk, 201)  # fmt: skip
+    case = await _post(
+        client,
+        "/api/cases",
+        {"item": item["code"], "materials": names, "applicant": APPLICANT},
+        clerk,
+        201,
+    )
     assert case["state"] == "issued" and case["deadline"] == case["accepted_at"][:10]
 
 
@@ -138,13 +168,16 @@ async def test_bad_case_requests(client: TestClient) -> None:
     assert resp.status == 409 and await error_code(resp) == "no_ticket_in_hand"
     await issue(client, "A")
     await act(client, clerk, 5, "call-next")
-    for bad, code in [({**body, "item": "NOPE-1"}, "unknown_item"),
-                      ({**body, "materials": ["不存在的材料"]}, "unknown_material"),
-                      ({**body, "applicant": None}, "applicant_required")]:  # fmt: skip
+    for bad, code in [
+        ({**body, "item": "NOPE-1"}, "unknown_item"),
+        ({**body, "materials": ["不存在的材料"]}, "unknown_material"),
+        ({**body, "applicant": None}, "applicant_required"),
+    ]:
         resp = await client.post("/api/cases", json=bad, headers=clerk)
         assert resp.status == 422 and await error_code(resp) == code
-    resp = await client.post("/api/cases", json={**body, "applicant": {**APPLICANT, "phone": "x"}},
-                             headers=clerk)  # fmt: skip
+    resp = await client.post(
+        "/api/cases", json={**body, "applicant": {**APPLICANT, "phone": "x"}}, headers=clerk
+    )
     assert resp.status == 422
     resp = await client.post("/api/cases/nope/approve", json={}, headers=clerk)
     assert resp.status == 404
@@ -160,8 +193,13 @@ async def test_case_events_and_the_log_carry_no_personal_data(
         await issue(client, "A")
         await act(client, clerk, 5, "call-next")
         required = [m["name"] for m in item["materials"] if m["required"]]
-        await _post(client, "/api/cases", {"item": item["code"], "materials": required,
-                                           "applicant": APPLICANT}, clerk, 201)  # fmt: skip
+        await _post(
+            client,
+            "/api/cases",
+            {"item": item["code"], "materials": required, "applicant": APPLICANT},
+            clerk,
+            201,
+        )
         seen = []
         while not any(m.get("type") == "case.accepted" for m in seen):
             seen.append(json.loads((await asyncio.wait_for(ws.receive(), 5)).data))
@@ -177,8 +215,13 @@ async def test_progress_query_privacy_and_rate_limit(client: TestClient) -> None
     await issue(client, "A")
     await act(client, clerk, 5, "call-next")
     required = [m["name"] for m in item["materials"] if m["required"]]
-    case = await _post(client, "/api/cases", {"item": item["code"], "materials": required,
-                                              "applicant": APPLICANT}, clerk, 201)  # fmt: skip
+    case = await _post(
+        client,
+        "/api/cases",
+        {"item": item["code"], "materials": required, "applicant": APPLICANT},
+        clerk,
+        201,
+    )
     ok = await client.get(f"/api/progress?case_no={case['case_no']}&phone4=5678")
     view = await ok.json()
     assert ok.status == 200 and view["state"] == "accepted" and view["deadline"] == case["deadline"]
@@ -213,8 +256,9 @@ async def test_rating_once_per_served_ticket_and_bad_ones_are_followed_up(
     assert [(r["ticket_number"], r["score"], r["followed_up_at"]) for r in bad] == [
         ("A001", 2, None)
     ]
-    done = await _post(client, f"/api/ratings/{bad[0]['id']}/follow-up",
-                       {"note": "已电话回访，致歉"}, boss)  # fmt: skip
+    done = await _post(
+        client, f"/api/ratings/{bad[0]['id']}/follow-up", {"note": "已电话回访，致歉"}, boss
+    )
     assert done["followed_up_at"] and done["follow_up_note"] == "已电话回访，致歉"
     assert (await client.post("/api/ratings", json={"score": 5}, headers=KIOSK)).status == 422
 
@@ -226,8 +270,13 @@ async def test_warnings_follow_the_simulated_clock(client: TestClient) -> None:
     await issue(client, "A")
     await act(client, clerk, 5, "call-next")
     required = [m["name"] for m in item["materials"] if m["required"]]
-    case = await _post(client, "/api/cases", {"item": item["code"], "materials": required,
-                                              "applicant": APPLICANT}, clerk, 201)  # fmt: skip
+    case = await _post(
+        client,
+        "/api/cases",
+        {"item": item["code"], "materials": required, "applicant": APPLICANT},
+        clerk,
+        201,
+    )
     deadline = dt.date.fromisoformat(case["deadline"])
     tz = dt.timezone(dt.timedelta(hours=8))
     after = dt.datetime.combine(deadline + dt.timedelta(days=1), dt.time(10), tz)

@@ -15,8 +15,12 @@ from onewindow.config import Config
 from queue_server.http.app import create_app
 from tests.api_helpers import DISPLAY, act, add_staff, error_code, issue, login
 
-APPLICANT = {"name": "王小明", "id_type": "id_card", "id_number": "440105199001011239",
-             "phone": "13812345678"}  # fmt: skip
+APPLICANT = {
+    "name": "王小明",
+    "id_type": "id_card",
+    "id_number": "440105199001011239",
+    "phone": "13812345678",
+}
 
 
 @pytest.fixture
@@ -31,8 +35,11 @@ async def _submit(client: TestClient, clerk: dict[str, str], applicant: dict[str
     item = next(i for i in items if i["service"] == "A" and not i["immediate"])
     await issue(client, "A")
     await act(client, clerk, 5, "call-next")
-    body = {"item": item["code"], "applicant": applicant,
-            "materials": [m["name"] for m in item["materials"] if m["required"]]}  # fmt: skip
+    body = {
+        "item": item["code"],
+        "applicant": applicant,
+        "materials": [m["name"] for m in item["materials"] if m["required"]],
+    }
     return await client.post("/api/cases", json=body, headers=clerk)
 
 
@@ -44,7 +51,7 @@ async def _submit(client: TestClient, clerk: dict[str, str], applicant: dict[str
         ({"phone": "8300123"}, "**************1239", "******3"),
         ({"phone": "020-83001234"}, "**************1239", "*******1234"),
     ],
-)  # fmt: skip
+)
 async def test_staff_answers_show_at_most_four_characters_of_an_id_or_phone(
     client: TestClient, changes: dict[str, str], shown_id: str, shown_phone: str
 ) -> None:
@@ -52,8 +59,12 @@ async def test_staff_answers_show_at_most_four_characters_of_an_id_or_phone(
     resp = await _submit(client, clerk, {**APPLICANT, **changes})
     assert resp.status == 201, await resp.text()
     masked = (await resp.json())["applicant"]
-    assert masked == {"name": "王**", "id_type": changes.get("id_type", "id_card"),
-                      "id_number": shown_id, "phone": shown_phone}  # fmt: skip
+    assert masked == {
+        "name": "王**",
+        "id_type": changes.get("id_type", "id_card"),
+        "id_number": shown_id,
+        "phone": shown_phone,
+    }
 
 
 @pytest.mark.parametrize(
@@ -65,11 +76,13 @@ async def test_staff_answers_show_at_most_four_characters_of_an_id_or_phone(
         ({"id_number": "440105209901011230"}, "applicant_id_card_date"),  # born in 2099
         ({"phone": "1381234567"}, "applicant_mobile_format"),
         ({"phone": "02-12-34"}, "applicant_phone_format"),
-        ({"id_type": "business_licence", "id_number": "91440101MA5XXXXX1"},
-         "applicant_credit_code_format"),
+        (
+            {"id_type": "business_licence", "id_number": "91440101MA5XXXXX1"},
+            "applicant_credit_code_format",
+        ),
         ({"name": "   "}, "applicant_name_required"),
     ],
-)  # fmt: skip
+)
 async def test_the_server_checks_the_applicant_as_the_terminal_does(
     client: TestClient, changes: dict[str, str], code: str
 ) -> None:
@@ -84,8 +97,9 @@ async def test_the_server_checks_the_applicant_as_the_terminal_does(
     assert field in (await resp.json())["error"]["message"]
 
 
-@pytest.mark.parametrize("name", ["王\x00明", "王\x1b[2J明", "王\a明", "王\u202e明", "王\u200b明",
-                                  "王\n明"])  # fmt: skip
+@pytest.mark.parametrize(
+    "name", ["王\x00明", "王\x1b[2J明", "王\a明", "王\u202e明", "王\u200b明", "王\n明"]
+)
 async def test_control_characters_in_a_name_are_refused_naming_the_field(
     client: TestClient, name: str
 ) -> None:
@@ -123,8 +137,10 @@ def test_every_applicant_problem_has_a_server_message_in_both_languages() -> Non
             assert f"intake.applicant.{key}" in i18n.catalogue(lang), (key, lang)
 
 
-@pytest.mark.parametrize("id_type", ["id_card", "passport", "hk_macao_permit", "other",
-                                     "business_licence", "residence_permit"])  # fmt: skip
+@pytest.mark.parametrize(
+    "id_type",
+    ["id_card", "passport", "hk_macao_permit", "other", "business_licence", "residence_permit"],
+)
 def test_no_mask_shows_more_than_four_characters_or_a_quarter(id_type: str) -> None:
     for length in range(1, 41):
         masked = mask_id(id_type, "9" * length)

@@ -18,8 +18,12 @@ from onewindow.config import Config
 from queue_server.http.app import create_app
 from tests.api_helpers import DISPLAY, act, add_staff, issue, login
 
-APPLICANT = {"name": "王小明", "id_type": "id_card", "id_number": "440105199001011239",
-             "phone": "13812345678"}  # fmt: skip
+APPLICANT = {
+    "name": "王小明",
+    "id_type": "id_card",
+    "id_number": "440105199001011239",
+    "phone": "13812345678",
+}
 FOOD = "440105-SJ-101"  # consult-first: pre-checked at window 1, submitted at window 9
 TZ = dt.timezone(dt.timedelta(hours=8))
 
@@ -36,14 +40,18 @@ async def _direct_item(client: TestClient) -> dict[str, Any]:
     return found
 
 
-async def _case_at_window_5(client: TestClient, clerk: dict[str, str], complete: bool = True
-                            ) -> dict[str, Any]:  # fmt: skip
+async def _case_at_window_5(
+    client: TestClient, clerk: dict[str, str], complete: bool = True
+) -> dict[str, Any]:
     item = await _direct_item(client)
     required = [m["name"] for m in item["materials"] if m["required"]]
     await issue(client, "A")
     await act(client, clerk, 5, "call-next")
-    body = {"item": item["code"], "materials": required if complete else required[:-1],
-            "applicant": APPLICANT}  # fmt: skip
+    body = {
+        "item": item["code"],
+        "materials": required if complete else required[:-1],
+        "applicant": APPLICANT,
+    }
     resp = await client.post("/api/cases", json=body, headers=clerk)
     assert resp.status == 201, await resp.text()
     case: dict[str, Any] = await resp.json()
@@ -78,17 +86,19 @@ async def test_first_case_of_a_new_database_and_of_a_new_day_carry_their_numbers
 
         boss = await login(client, "9001", None)
         tomorrow = dt.datetime.now(TZ).date() + dt.timedelta(days=1)
-        moved = await client.post("/api/sim/clock", headers=boss,
-                                  json={"now": f"{tomorrow}T09:00:00+08:00"})  # fmt: skip
+        moved = await client.post(
+            "/api/sim/clock", headers=boss, json={"now": f"{tomorrow}T09:00:00+08:00"}
+        )
         assert moved.status == 200
         clerk = await login(client, "1005", 5)  # the new day ended yesterday's sign-ins
         next_day = await _case_at_window_5(client, clerk)
         assert next_day["case_no"] == f"{tomorrow:%Y%m%d}0001"
         assert (await _case_events(ws, "case.accepted"))["case_no"] == next_day["case_no"]
     assert _logged_numbers(db_path) == [
-        ("case.accepted", first["case_no"]), ("case.accepted", second["case_no"]),
+        ("case.accepted", first["case_no"]),
+        ("case.accepted", second["case_no"]),
         ("case.accepted", next_day["case_no"]),
-    ]  # fmt: skip
+    ]
 
 
 async def test_returned_then_completed_and_pre_checked_cases_carry_their_numbers(
@@ -98,28 +108,44 @@ async def test_returned_then_completed_and_pre_checked_cases_carry_their_numbers
     returned = await _case_at_window_5(client, clerk, complete=False)
     assert returned["state"] == "returned" and returned["case_no"]
     item = await _direct_item(client)
-    resp = await client.post(f"/api/cases/{returned['id']}/materials", headers=clerk,
-                             json={"received": [m["name"] for m in item["materials"]]})  # fmt: skip
+    resp = await client.post(
+        f"/api/cases/{returned['id']}/materials",
+        headers=clerk,
+        json={"received": [m["name"] for m in item["materials"]]},
+    )
     assert resp.status == 200 and (await resp.json())["state"] == "accepted"
 
     consult, special_desk = await login(client, "1001", 1), await login(client, "9001", 9)
     visitor = await issue(client, "F")
     await act(client, consult, 1, "call-next")
     food = await (await client.get(f"/api/catalogue/{FOOD}", headers=DISPLAY)).json()
-    pre = await (await client.post("/api/cases", headers=consult, json={
-        "item": FOOD, "materials": [m["name"] for m in food["materials"]], "precheck": True,
-    })).json()  # fmt: skip
-    await client.post("/api/special-tickets", headers=consult,
-                      json={"from_ticket": visitor["id"], "case": pre["id"]})  # fmt: skip
+    pre = await (
+        await client.post(
+            "/api/cases",
+            headers=consult,
+            json={
+                "item": FOOD,
+                "materials": [m["name"] for m in food["materials"]],
+                "precheck": True,
+            },
+        )
+    ).json()
+    await client.post(
+        "/api/special-tickets",
+        headers=consult,
+        json={"from_ticket": visitor["id"], "case": pre["id"]},
+    )
     await act(client, special_desk, 9, "call-next")
-    resp = await client.post(f"/api/cases/{pre['id']}/submit", json={"applicant": APPLICANT},
-                             headers=special_desk)  # fmt: skip
+    resp = await client.post(
+        f"/api/cases/{pre['id']}/submit", json={"applicant": APPLICANT}, headers=special_desk
+    )
     submitted = await resp.json()
     assert resp.status == 200 and submitted["state"] == "accepted"
     assert _logged_numbers(db_path) == [
-        ("case.returned", returned["case_no"]), ("case.accepted", returned["case_no"]),
+        ("case.returned", returned["case_no"]),
+        ("case.accepted", returned["case_no"]),
         ("case.accepted", submitted["case_no"]),
-    ]  # fmt: skip
+    ]
     assert submitted["case_no"] == returned["case_no"][:8] + "0002"
 
 

@@ -26,8 +26,9 @@ from ticket_printer.intake_slips import (
 from ticket_printer.layout import render
 
 RESIDENCE = "440105-GA-002"  # 居住证申领: an original to show, notes, optional materials
-APPLICANT = p.Applicant(name="王小明", id_type="id_card", id_number="440105199001011239",
-                        phone="13812345678")  # fmt: skip
+APPLICANT = p.Applicant(
+    name="王小明", id_type="id_card", id_number="440105199001011239", phone="13812345678"
+)
 SECRETS = ("王", "小明", "440105199001011239", "13812345678", "5678")
 BASE = "https://hall.example.cn"
 
@@ -97,8 +98,10 @@ async def test_receipt_names_the_case_the_materials_and_the_promised_date(
     assert "5 号窗口" in text and f"承办部门：{item.department}" in text
     # 58 mm paper: 32 columns, so a material's line may wrap; its number starts a line.
     assert [line.text for line in slip.lines if line.text[:2] in ("1.", "2.", "3.")] == [
-        "1. 居住证申领登记表  1 份", "2. 申请人身份证件  原件核验", "3. 居住证明  1 份",
-    ]  # fmt: skip
+        "1. 居住证申领登记表  1 份",
+        "2. 申请人身份证件  原件核验",
+        "3. 居住证明  1 份",
+    ]
     assert "办件进度查询" in text and "后 4 位" in text
     assert slip.qr == [(f"{BASE}/progress?case_no={case.case_no}", "center")]
     assert all(len(line.text.encode("gbk")) <= 32 for line in slip.lines if line.width == 1)
@@ -123,9 +126,10 @@ async def test_notice_prints_on_the_windows_own_printer(client: TestClient, conf
     finally:
         fake.close()
     assert [line.text for line in slip.lines if line.text[:2] in ("1.", "2.", "3.")][:3] == [
-        "1. 居住证申领登记表  1 份", "2. 申请人身份证件  原件核验",
+        "1. 居住证申领登记表  1 份",
+        "2. 申请人身份证件  原件核验",
         "3. 居住证明  1 份",
-    ]  # fmt: skip
+    ]
     assert slip.qr == [(f"http://10.0.0.5:8080/progress?case_no={case.case_no}", "center")]
     assert slip.status_queries == 2 and slip.cuts == 1
 

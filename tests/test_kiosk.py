@@ -199,8 +199,12 @@ async def test_server_down_says_so_in_the_visitors_language(config: Config, tmp_
 
 async def test_kiosk_started_while_the_server_is_down(config: Config, tmp_path: Path) -> None:
     url = f"http://127.0.0.1:{closed_port()}"
-    app = KioskApp(kiosk_config(config, PrinterConfig(backend="dummy")), url, KIOSK,
-                   journal_dir=str(tmp_path / "journal"))  # fmt: skip
+    app = KioskApp(
+        kiosk_config(config, PrinterConfig(backend="dummy")),
+        url,
+        KIOSK,
+        journal_dir=str(tmp_path / "journal"),
+    )
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: app.start.online is False)
         assert "暂时无法连接取号服务" in shown(app, "#banner")
@@ -210,8 +214,12 @@ async def test_kiosk_started_while_the_server_is_down(config: Config, tmp_path: 
 async def test_wrong_device_token_is_explained(
     config: Config, server: HallServer, tmp_path: Path
 ) -> None:
-    app = KioskApp(kiosk_config(config, PrinterConfig(backend="dummy")), server.url, "not-a-token",
-                   journal_dir=str(tmp_path / "journal"))  # fmt: skip
+    app = KioskApp(
+        kiosk_config(config, PrinterConfig(backend="dummy")),
+        server.url,
+        "not-a-token",
+        journal_dir=str(tmp_path / "journal"),
+    )
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: "未登录" in shown(app, "#banner"))
 
@@ -226,8 +234,12 @@ async def test_priority_button_follows_the_server(config: Config, tmp_path: Path
     (tmp_path / "hall.toml").write_text(text, encoding="utf-8")
     hall = HallServer(tmp_path / "hall.sqlite", config=tmp_path / "hall.toml").start()
     try:
-        app = KioskApp(kiosk_config(config, PrinterConfig(backend="dummy")), hall.url, KIOSK,
-                       journal_dir=str(tmp_path / "journal"))  # fmt: skip
+        app = KioskApp(
+            kiosk_config(config, PrinterConfig(backend="dummy")),
+            hall.url,
+            KIOSK,
+            journal_dir=str(tmp_path / "journal"),
+        )
         async with app.run_test(size=SIZE) as pilot:
             await until(pilot, lambda: app.start.online)
             assert app.start.query_one("#priority").display is False

@@ -23,8 +23,9 @@ KIOSK = "demo-kiosk-token"
 SIZE = (120, 40)
 RESIDENCE = "440105-GA-002"  # 居住证申领, queued under A
 REQUIRED = ["居住证申领登记表", "申请人身份证件", "居住证明"]
-APPLICANT = p.Applicant(name="王小明", id_type="id_card", id_number="440105199001011239",
-                        phone="13812345678")  # fmt: skip
+APPLICANT = p.Applicant(
+    name="王小明", id_type="id_card", id_number="440105199001011239", phone="13812345678"
+)
 
 
 @pytest.fixture(scope="module")

@@ -50,20 +50,39 @@ SERVICES = [
 RULES = [
     (
         _modules("queue_server/rules"),
-        ("queue_server.store", "queue_server.http", "queue_server.service", "aiohttp", "asyncio",
-         "sqlite3", "sqlite_utils"),
+        (
+            "queue_server.store",
+            "queue_server.http",
+            "queue_server.service",
+            "aiohttp",
+            "asyncio",
+            "sqlite3",
+            "sqlite_utils",
+        ),
         "the rules are pure: no storage, no HTTP, no I/O",
     ),
     (
         _modules("queue_server/store"),
-        ("queue_server.http", "queue_server.service", "queue_server.intake", "queue_server.ratings",
-         "queue_server.sessions", "queue_server.auth", "queue_server.uplink", "aiohttp"),
+        (
+            "queue_server.http",
+            "queue_server.service",
+            "queue_server.intake",
+            "queue_server.ratings",
+            "queue_server.sessions",
+            "queue_server.auth",
+            "queue_server.uplink",
+            "aiohttp",
+        ),
         "the store knows the rules' types and nothing above it",
     ),
     (SERVICES, ("queue_server.http", "aiohttp.web_urldispatcher"), "services never speak HTTP"),
     (
-        [*_modules("onewindow"), *_modules("intake_tui"), *_modules("display"),
-         *_modules("ticket_printer")],
+        [
+            *_modules("onewindow"),
+            *_modules("intake_tui"),
+            *_modules("display"),
+            *_modules("ticket_printer"),
+        ],
         ("queue_server", "central", "onewindow_cli"),
         "the ground floor and the clients talk to the server over the network only",
     ),
@@ -72,7 +91,7 @@ RULES = [
         ("onewindow_cli",),
         "the command line stands above everything",
     ),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize(("files", "never", "why"), RULES, ids=[r[2] for r in RULES])

@@ -42,8 +42,18 @@ def test_ticket_command_issues_and_prints(tmp_path: Path, hall_server: HallServe
     fake = FakePrinter()
     try:
         cfg = hall_config(tmp_path, network(fake.port))
-        run = onewindow("ticket", "--server", hall_server.url, "--token", KIOSK,
-                        "--service", "B", "--config", cfg, check=False)  # fmt: skip
+        run = onewindow(
+            "ticket",
+            "--server",
+            hall_server.url,
+            "--token",
+            KIOSK,
+            "--service",
+            "B",
+            "--config",
+            cfg,
+            check=False,
+        )
         slip = decode(fake.received[0])
     finally:
         fake.close()
@@ -58,8 +68,18 @@ def test_failed_print_keeps_the_ticket_names_it_and_reprint_works(
     tmp_path: Path, hall_server: HallServer
 ) -> None:
     down = hall_config(tmp_path, network(closed_port()))
-    run = onewindow("ticket", "--server", hall_server.url, "--token", KIOSK, "--service", "A",
-                    "--config", down, check=False)  # fmt: skip
+    run = onewindow(
+        "ticket",
+        "--server",
+        hall_server.url,
+        "--token",
+        KIOSK,
+        "--service",
+        "A",
+        "--config",
+        down,
+        check=False,
+    )
     assert run.returncode == 3
     assert "号票 A001 已取号成功并已保存，但打印失败：打印机拒绝连接" in run.stderr
     ticket_id = re.search(r"--id (\S+)", run.stderr)[1]  # type: ignore[index]
@@ -68,12 +88,23 @@ def test_failed_print_keeps_the_ticket_names_it_and_reprint_works(
     fake = FakePrinter()
     try:
         up = hall_config(tmp_path, network(fake.port))
-        again = onewindow("reprint", "--server", hall_server.url, "--id", ticket_id,
-                          "--config", up, check=False)  # fmt: skip
+        again = onewindow(
+            "reprint", "--server", hall_server.url, "--id", ticket_id, "--config", up, check=False
+        )
         assert again.returncode == 0, again.stderr
         assert "已补打号票 A001" in again.stdout
-        by_number = onewindow("reprint", "--server", hall_server.url, "--number", "a001",
-                              "--config", up, "--lang", "en", check=False)  # fmt: skip
+        by_number = onewindow(
+            "reprint",
+            "--server",
+            hall_server.url,
+            "--number",
+            "a001",
+            "--config",
+            up,
+            "--lang",
+            "en",
+            check=False,
+        )
         assert by_number.returncode == 0, by_number.stderr
         assert "Ticket A001 reprinted" in by_number.stdout
         slips = [decode(data) for data in fake.received]
@@ -87,8 +118,20 @@ def test_printer_that_times_out_or_drops_the_line(tmp_path: Path, hall_server: H
     busy = BusyPort()
     try:
         cfg = hall_config(tmp_path, network(busy.port))
-        run = onewindow("ticket", "--server", hall_server.url, "--token", KIOSK, "--service", "H",
-                        "--config", cfg, "--lang", "en", check=False)  # fmt: skip
+        run = onewindow(
+            "ticket",
+            "--server",
+            hall_server.url,
+            "--token",
+            KIOSK,
+            "--service",
+            "H",
+            "--config",
+            cfg,
+            "--lang",
+            "en",
+            check=False,
+        )
     finally:
         busy.close()
     assert run.returncode == 3
@@ -98,8 +141,18 @@ def test_printer_that_times_out_or_drops_the_line(tmp_path: Path, hall_server: H
     fake = FakePrinter(mode="close_mid", cut_after=60)
     try:
         cfg = hall_config(tmp_path, network(fake.port))
-        run = onewindow("ticket", "--server", hall_server.url, "--token", KIOSK, "--service", "H",
-                        "--config", cfg, check=False)  # fmt: skip
+        run = onewindow(
+            "ticket",
+            "--server",
+            hall_server.url,
+            "--token",
+            KIOSK,
+            "--service",
+            "H",
+            "--config",
+            cfg,
+            check=False,
+        )
     finally:
         fake.close()
     assert run.returncode == 3 and "号票 H002" in run.stderr and "连接断开" in run.stderr
@@ -109,12 +162,31 @@ def test_reprint_by_number_elsewhere_needs_a_supervisor(
     tmp_path: Path, hall_server: HallServer
 ) -> None:
     cfg = hall_config(tmp_path, 'backend = "dummy"')
-    issued = onewindow("ticket", "--server", hall_server.url, "--token", KIOSK, "--service", "C",
-                       "--config", cfg, check=False)  # fmt: skip
+    issued = onewindow(
+        "ticket",
+        "--server",
+        hall_server.url,
+        "--token",
+        KIOSK,
+        "--service",
+        "C",
+        "--config",
+        cfg,
+        check=False,
+    )
     assert issued.returncode == 0, issued.stderr
     other = str(tmp_path / "other-journal")  # another machine: it never printed C001
-    base = ["reprint", "--server", hall_server.url, "--number", "C001", "--config", cfg,
-            "--journal", other]  # fmt: skip
+    base = [
+        "reprint",
+        "--server",
+        hall_server.url,
+        "--number",
+        "C001",
+        "--config",
+        cfg,
+        "--journal",
+        other,
+    ]
 
     anonymous = onewindow(*base, check=False)
     assert anonymous.returncode == 1 and "需要工作人员身份" in anonymous.stderr
@@ -125,19 +197,22 @@ def test_reprint_by_number_elsewhere_needs_a_supervisor(
     as_supervisor = onewindow(*base, "--staff-id", "9001", "--pin", "1234", check=False)
     assert as_supervisor.returncode == 0, as_supervisor.stderr
     assert "已补打号票 C001" in as_supervisor.stdout
-    missing = onewindow(*base[:4], "C999", *base[5:], "--staff-id", "9001", "--pin", "1234",
-                        check=False)  # fmt: skip
+    missing = onewindow(
+        *base[:4], "C999", *base[5:], "--staff-id", "9001", "--pin", "1234", check=False
+    )
     assert missing.returncode == 1 and "找不到号票 C999" in missing.stderr
 
 
 def test_clear_messages_for_a_down_server_and_a_bad_config(tmp_path: Path) -> None:
     cfg = hall_config(tmp_path, 'backend = "dummy"')
     url = f"http://127.0.0.1:{closed_port()}"
-    down = onewindow("ticket", "--server", url, "--token", KIOSK, "--service", "A",
-                     "--config", cfg, check=False)  # fmt: skip
+    down = onewindow(
+        "ticket", "--server", url, "--token", KIOSK, "--service", "A", "--config", cfg, check=False
+    )
     assert down.returncode == 1 and f"无法连接服务器 {url}" in down.stderr
     assert "Traceback" not in down.stderr
     bad = hall_config(tmp_path, 'backend = "network"\nwidth_mm = 80')
-    run = onewindow("ticket", "--server", url, "--token", KIOSK, "--service", "A",
-                    "--config", bad, check=False)  # fmt: skip
+    run = onewindow(
+        "ticket", "--server", url, "--token", KIOSK, "--service", "A", "--config", bad, check=False
+    )
     assert run.returncode == 2 and "printer.host" in run.stderr

@@ -23,9 +23,16 @@ ISSUED = dt.datetime(2026, 11, 27, 1, 31, tzinfo=dt.UTC)  # 09:31 in the hall
 
 def ticket(**changes: object) -> TicketView:
     t = TicketView(
-        id="Zq3x-8Ytk2LmQe0w", number="A012", service="A", kind="normal", state="waiting",
-        issued_at=ISSUED, channel="kiosk", people_ahead=3, estimated_wait_s=400,
-    )  # fmt: skip
+        id="Zq3x-8Ytk2LmQe0w",
+        number="A012",
+        service="A",
+        kind="normal",
+        state="waiting",
+        issued_at=ISSUED,
+        channel="kiosk",
+        people_ahead=3,
+        estimated_wait_s=400,
+    )
     return msgspec.structs.replace(t, **changes)
 
 

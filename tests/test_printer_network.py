@@ -34,10 +34,16 @@ def network(port: int) -> PrinterConfig:
 @pytest.fixture
 def doc(config: Config) -> Document:
     t = TicketView(
-        id="k2Jd93-xQe1", number="B007", service="B", kind="normal", state="waiting",
-        issued_at=dt.datetime(2026, 11, 27, 2, 0, tzinfo=dt.UTC), channel="kiosk",
-        people_ahead=1, estimated_wait_s=300,
-    )  # fmt: skip
+        id="k2Jd93-xQe1",
+        number="B007",
+        service="B",
+        kind="normal",
+        state="waiting",
+        issued_at=dt.datetime(2026, 11, 27, 2, 0, tzinfo=dt.UTC),
+        channel="kiosk",
+        people_ahead=1,
+        estimated_wait_s=300,
+    )
     return ticket_document(config, t, "http://hall.example")
 
 

@@ -20,13 +20,19 @@ from tests.hallserver import DEMO_PIN, ROOT, HallServer
 
 RESIDENCE = "440105-GA-002"  # 居住证申领, queued under A
 REQUIRED = ["居住证申领登记表", "申请人身份证件", "居住证明"]
-APPLICANT = p.Applicant(name="王小明", id_type="id_card", id_number="440105199001011239",
-                        phone="13812345678")  # fmt: skip
+APPLICANT = p.Applicant(
+    name="王小明", id_type="id_card", id_number="440105199001011239", phone="13812345678"
+)
 PERSONAL = ("王", "小明", "440105199001011239", "13812345678", "5678", "4401", "138")
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 ARTIFACTS = ROOT / "tests" / "artifacts"
 
 

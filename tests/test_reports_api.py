@@ -36,8 +36,9 @@ async def _report(client: TestClient, headers: dict[str, str], query: str = "") 
 
 
 async def test_today_live_by_default_and_any_period_on_request(client: TestClient) -> None:
-    boss = await _at(client, await login(client, "9001", None),
-                     dt.datetime(2040, 6, 4, 9, 0, tzinfo=TZ))  # fmt: skip
+    boss = await _at(
+        client, await login(client, "9001", None), dt.datetime(2040, 6, 4, 9, 0, tzinfo=TZ)
+    )
     clerk = await login(client, "1005", 5)
     await issue(client, "A")
     await _at(client, boss, dt.datetime(2040, 6, 4, 9, 4, tzinfo=TZ))
@@ -53,7 +54,9 @@ async def test_today_live_by_default_and_any_period_on_request(client: TestClien
     assert tickets.wait.mean_s == 240.0 and tickets.service.mean_s == 360.0
     month = await _report(client, boss, "?month=2040-06")
     assert not month.live and (month.first_day, month.last_day) == (
-        dt.date(2040, 6, 1), dt.date(2040, 6, 30))  # fmt: skip
+        dt.date(2040, 6, 1),
+        dt.date(2040, 6, 30),
+    )
     assert month.hall_figures == today.hall_figures
     earlier = await _report(client, boss, "?from=2040-05-01&to=2040-06-03")
     assert earlier.hall_figures.tickets.issued == 0  # type: ignore[union-attr]

@@ -24,9 +24,14 @@ from tests.reports_scenario import played
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 Point = tuple[float, float]
 Box = list[Point]
 
@@ -60,8 +65,12 @@ def label_boxes(svg: str, font_px: float = charts.LABEL_FONT_PX) -> list[Box]:
         transform = text.get("transform", "")
         angle = float(transform.split("(")[1].split()[0]) if transform else 0.0
         left = x if angle else x - width / 2
-        corners = [(left, y - 0.8 * font_px), (left + width, y - 0.8 * font_px),
-                   (left + width, y + 0.2 * font_px), (left, y + 0.2 * font_px)]  # fmt: skip
+        corners = [
+            (left, y - 0.8 * font_px),
+            (left + width, y - 0.8 * font_px),
+            (left + width, y + 0.2 * font_px),
+            (left, y + 0.2 * font_px),
+        ]
         boxes.append([turned(c, (x, y), angle) for c in corners])
     return boxes
 
@@ -69,8 +78,10 @@ def label_boxes(svg: str, font_px: float = charts.LABEL_FONT_PX) -> list[Box]:
 def turned(p: Point, about: Point, degrees: float) -> Point:
     a = math.radians(degrees)
     dx, dy = p[0] - about[0], p[1] - about[1]
-    return (about[0] + dx * math.cos(a) - dy * math.sin(a),
-            about[1] + dx * math.sin(a) + dy * math.cos(a))  # fmt: skip
+    return (
+        about[0] + dx * math.cos(a) - dy * math.sin(a),
+        about[1] + dx * math.sin(a) + dy * math.cos(a),
+    )
 
 
 def overlap(a: Box, b: Box) -> bool:
@@ -137,8 +148,17 @@ CORNERS = """() => [...document.querySelectorAll('svg .axis.x text')].map(t => {
 @pytest.fixture
 def report_page(tmp_path_factory: pytest.TempPathFactory, tmp_path: Path) -> Path:
     db = played(tmp_path_factory)[0]  # builds with asyncio.run: not inside the test's loop
-    onewindow("report", "--config", str(SAMPLE_CONFIG), "--db", str(db), "--month", "2040-09",
-              "--out", str(tmp_path))  # fmt: skip
+    onewindow(
+        "report",
+        "--config",
+        str(SAMPLE_CONFIG),
+        "--db",
+        str(db),
+        "--month",
+        "2040-09",
+        "--out",
+        str(tmp_path),
+    )
     return tmp_path / "report.html"
 
 

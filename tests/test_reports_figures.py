@@ -40,33 +40,56 @@ def durations(*values: float) -> p.Durations:
 
 
 def tickets(
-    issued: int, visitors: int, served: int, no_show: int, cancelled: int,
-    waits: tuple[float, ...], services: tuple[float, ...],
-) -> p.TicketFigures:  # fmt: skip
+    issued: int,
+    visitors: int,
+    served: int,
+    no_show: int,
+    cancelled: int,
+    waits: tuple[float, ...],
+    services: tuple[float, ...],
+) -> p.TicketFigures:
     return p.TicketFigures(
-        issued=issued, visitors=visitors, called=len(waits), served=served, no_show=no_show,
-        cancelled=cancelled, expired=0, no_show_rate=no_show / issued,
-        cancel_rate=cancelled / issued, wait=durations(*waits), service=durations(*services),
-    )  # fmt: skip
+        issued=issued,
+        visitors=visitors,
+        called=len(waits),
+        served=served,
+        no_show=no_show,
+        cancelled=cancelled,
+        expired=0,
+        no_show_rate=no_show / issued,
+        cancel_rate=cancelled / issued,
+        wait=durations(*waits),
+        service=durations(*services),
+    )
 
 
-def cases(accepted: int = 0, immediate: int = 0, finished: int = 0, early: int = 0,
-          overdue: int = 0) -> p.CaseFigures:  # fmt: skip
+def cases(
+    accepted: int = 0, immediate: int = 0, finished: int = 0, early: int = 0, overdue: int = 0
+) -> p.CaseFigures:
     return p.CaseFigures(
-        accepted=accepted, immediate=immediate, finished=finished, finished_early=early,
-        overdue=overdue, early_rate=early / finished if finished else None,
+        accepted=accepted,
+        immediate=immediate,
+        finished=finished,
+        finished_early=early,
+        overdue=overdue,
+        early_rate=early / finished if finished else None,
         immediate_share=immediate / accepted if accepted else None,
-    )  # fmt: skip
+    )
 
 
 def ratings(*scores: int, followed: int = 0) -> p.RatingFigures:
     count = len(scores)
     return p.RatingFigures(
-        count=count, score_5=scores.count(5), score_4=scores.count(4), score_3=scores.count(3),
-        score_2=scores.count(2), score_1=scores.count(1),
+        count=count,
+        score_5=scores.count(5),
+        score_4=scores.count(4),
+        score_3=scores.count(3),
+        score_2=scores.count(2),
+        score_1=scores.count(1),
         satisfaction_rate=sum(s >= 4 for s in scores) / count if count else None,
-        bad=sum(s <= 2 for s in scores), bad_followed_up=followed,
-    )  # fmt: skip
+        bad=sum(s <= 2 for s in scores),
+        bad_followed_up=followed,
+    )
 
 
 def by_key(groups: list[p.GroupFigures]) -> dict[str, p.GroupFigures]:
@@ -80,8 +103,9 @@ def test_hall_figures_of_the_day(scenario: Scenario) -> None:
     # Waits: A001 600, A002 840, B001 540, F001 540, A003 1800, T001 60, A004 300 (H001
     # was cancelled uncalled). Service: A001 600 (start→finish), A002 480 (its last call,
     # at window 5, → finish), F001 480 (call → referral), A003 600, T001 1080, A004 300.
-    assert hall.tickets == tickets(8, 7, 6, 1, 1, (600, 840, 540, 540, 1800, 60, 300),
-                                   (600, 480, 480, 600, 1080, 300))  # fmt: skip
+    assert hall.tickets == tickets(
+        8, 7, 6, 1, 1, (600, 840, 540, 540, 1800, 60, 300), (600, 480, 480, 600, 1080, 300)
+    )
     assert hall.tickets.wait == p.Durations(count=7, mean_s=668.6, median_s=540.0, p90_s=1800.0)
     assert hall.tickets.service == p.Durations(count=6, mean_s=590.0, median_s=480.0, p90_s=1080.0)
     # MZ-003 and SJ-102 accepted; RS-001 (即办件) accepted and decided at once, on its
@@ -119,9 +143,11 @@ def test_figures_per_service_window_clerk_and_channel(scenario: Scenario) -> Non
     assert windows["13"].ratings == ratings(4)
     clerks = by_key(report.clerks)
     assert {k: g.tickets for k, g in clerks.items()} == {
-        "1001": windows["1"].tickets, "1002": windows["13"].tickets,
-        "1003": windows["9"].tickets, "1005": windows["5"].tickets,
-    }  # fmt: skip
+        "1001": windows["1"].tickets,
+        "1002": windows["13"].tickets,
+        "1003": windows["9"].tickets,
+        "1005": windows["5"].tickets,
+    }
     assert all(g.name_zh == f"工号 {g.key}" for g in clerks.values())
     channels = by_key(report.channels)
     issued = [(k, g.tickets.issued, g.tickets.visitors) for k, g in channels.items() if g.tickets]
@@ -144,16 +170,26 @@ def test_figures_per_item_hour_and_wait_bucket(scenario: Scenario) -> None:
     assert [(h.hour, h.issued) for h in report.hours if h.issued] == [(8, 8)]
     assert report.hours[8].wait == report.hall_figures.tickets.wait  # type: ignore[union-attr]
     buckets = {(b.from_min, b.to_min): b.count for b in report.wait_distribution}
-    assert {k: v for k, v in buckets.items() if v} == {(0, 5): 1, (5, 10): 3, (10, 15): 2,
-                                                         (30, 45): 1}  # fmt: skip
+    assert {k: v for k, v in buckets.items() if v} == {
+        (0, 5): 1,
+        (5, 10): 3,
+        (10, 15): 2,
+        (30, 45): 1,
+    }
     assert report.bad_ratings == [
         p.BadRating(
-            id=2, business_day=SEP_28.first, ticket_number="A002", service="B", window=5,
-            staff_id="1005", item="440105-RS-001", score=2,
+            id=2,
+            business_day=SEP_28.first,
+            ticket_number="A002",
+            service="B",
+            window=5,
+            staff_id="1005",
+            item="440105-RS-001",
+            score=2,
             at=dt.datetime(2040, 9, 28, 8, 31, tzinfo=TZ),
             followed_up_at=dt.datetime(2040, 9, 28, 10, 0, tzinfo=TZ),
         )
-    ]  # fmt: skip
+    ]
 
 
 def test_september_and_the_deadlines_counted_across_the_holiday(scenario: Scenario) -> None:
@@ -162,8 +198,13 @@ def test_september_and_the_deadlines_counted_across_the_holiday(scenario: Scenar
     # 15, 16, 17 Oct; 1–5 Oct are holidays. 3 days: 29 Sep, 8, 9 Oct. 5 days from 8 Oct:
     # 9–12 and Sat 13 Oct.
     deadlines = {k: c["deadline"] for k, c in played.items()}
-    assert deadlines == {"MZ-003": "2040-10-17", "RS-001": "2040-09-28", "SJ-102": "2040-10-09",
-                         "GA-002": None, "SJ-109": "2040-10-13"}  # fmt: skip
+    assert deadlines == {
+        "MZ-003": "2040-10-17",
+        "RS-001": "2040-09-28",
+        "SJ-102": "2040-10-09",
+        "GA-002": None,
+        "SJ-109": "2040-10-13",
+    }
     report = compute(db, config, Period.month(2040, 9))
     assert report.hall_figures.cases == cases(accepted=3, immediate=1, finished=1)
     assert len(report.days) == 30
@@ -193,8 +234,11 @@ def test_october_across_the_holiday(scenario: Scenario) -> None:
     windows = by_key(report.windows)
     assert windows["5"].cases == cases(accepted=1, finished=1, early=1, overdue=1)
     assert windows["9"].cases == cases(finished=1, overdue=1)
-    busy = [(d.day.day, d.issued, d.cases_accepted, d.cases_finished) for d in report.days
-            if d.issued or d.cases_accepted or d.cases_finished]  # fmt: skip
+    busy = [
+        (d.day.day, d.issued, d.cases_accepted, d.cases_finished)
+        for d in report.days
+        if d.issued or d.cases_accepted or d.cases_finished
+    ]
     assert busy == [(8, 1, 1, 1), (10, 0, 0, 1)]
     assert report.as_of == dt.datetime(2040, 11, 2, 9, 0, tzinfo=TZ)  # the last event's time
 

@@ -25,8 +25,17 @@ def scenario(tmp_path_factory: pytest.TempPathFactory) -> Scenario:
 @pytest.fixture(scope="module")
 def september(scenario: Scenario, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("september")
-    run = onewindow("report", "--config", str(SAMPLE_CONFIG), "--db", str(scenario[0]),
-                    "--month", "2040-09", "--out", str(out))  # fmt: skip
+    run = onewindow(
+        "report",
+        "--config",
+        str(SAMPLE_CONFIG),
+        "--db",
+        str(scenario[0]),
+        "--month",
+        "2040-09",
+        "--out",
+        str(out),
+    )
     assert "正在读取号票" in run.stderr and "报表已写入" in run.stderr  # progress as it goes
     return out
 
@@ -39,9 +48,18 @@ def rows(path: Path) -> list[dict[str, str]]:
 def test_html_is_a_chinese_page_with_the_figures_and_inline_charts(september: Path) -> None:
     page = (september / "report.html").read_text(encoding="utf-8")
     assert '<html lang="zh-CN">' in page
-    labels = ("海珠区政务服务中心 统计报表", "统计期间：2040-09", "来访人数", "提前办结率",
-              "满意率", "按业务", "按窗口", "综合受理5号窗", "工号 1005",
-              "等候时长分布")  # fmt: skip
+    labels = (
+        "海珠区政务服务中心 统计报表",
+        "统计期间：2040-09",
+        "来访人数",
+        "提前办结率",
+        "满意率",
+        "按业务",
+        "按窗口",
+        "综合受理5号窗",
+        "工号 1005",
+        "等候时长分布",
+    )
     for label in labels:
         assert label in page, label
     # Summary cards: 7 visitors, mean wait 668.6 s = 11.1 min, satisfaction 2 of 3.
@@ -71,16 +89,30 @@ def test_no_personal_data_in_any_file(scenario: Scenario, september: Path) -> No
 
 def test_every_table_is_a_csv_with_a_byte_order_mark(september: Path) -> None:
     names = sorted(p.name for p in september.glob("*.csv"))
-    assert names == ["bad_ratings.csv", "channels.csv", "clerks.csv", "days.csv", "hours.csv",
-                     "items.csv", "services.csv", "summary.csv", "waits.csv",
-                     "windows.csv"]  # fmt: skip
+    assert names == [
+        "bad_ratings.csv",
+        "channels.csv",
+        "clerks.csv",
+        "days.csv",
+        "hours.csv",
+        "items.csv",
+        "services.csv",
+        "summary.csv",
+        "waits.csv",
+        "windows.csv",
+    ]
     for name in names:
         assert (september / name).read_bytes().startswith(b"\xef\xbb\xbf"), name
     services = {r["代码"]: r for r in rows(september / "services.csv")}
     assert list(services) == ["A", "B", "F", "H"]
     a = services["A"]
     assert (a["名称"], a["取号量"], a["办结量"], a["平均等候（秒）"], a["等候90分位（秒）"]) == (
-        "综合受理", "3", "3", "900.0", "1800.0")  # fmt: skip
+        "综合受理",
+        "3",
+        "3",
+        "900.0",
+        "1800.0",
+    )
     assert (a["受理件数"], a["即办件占比"], a["满意率"]) == ("2", "50.0%", "100.0%")
     assert services["H"]["平均等候（秒）"] == ""  # no wait at all: an empty cell, not 0
     days = rows(september / "days.csv")
@@ -93,13 +125,27 @@ def test_every_table_is_a_csv_with_a_byte_order_mark(september: Path) -> None:
 
 
 def test_english_headers_with_lang_en(scenario: Scenario, tmp_path: Path) -> None:
-    run = onewindow("report", "--config", str(SAMPLE_CONFIG), "--db", str(scenario[0]),
-                    "--day", "2040-09-28", "--out", str(tmp_path), "--lang", "en")  # fmt: skip
+    run = onewindow(
+        "report",
+        "--config",
+        str(SAMPLE_CONFIG),
+        "--db",
+        str(scenario[0]),
+        "--day",
+        "2040-09-28",
+        "--out",
+        str(tmp_path),
+        "--lang",
+        "en",
+    )
     assert "Report written to" in run.stderr
     windows = rows(tmp_path / "windows.csv")
     assert [(r["Window"], r["Served"], r["Mean wait (s)"]) for r in windows] == [
-        ("1", "1", "540.0"), ("5", "3", "580.0"), ("9", "1", "60.0"), ("13", "1", "1170.0"),
-    ]  # fmt: skip
+        ("1", "1", "540.0"),
+        ("5", "3", "580.0"),
+        ("9", "1", "60.0"),
+        ("13", "1", "1170.0"),
+    ]
     assert '<html lang="en">' in (tmp_path / "report.html").read_text(encoding="utf-8")
 
 
@@ -118,8 +164,9 @@ def test_bad_input_gets_a_message_not_a_traceback(
     scenario: Scenario, tmp_path: Path, args: list[str], message: str
 ) -> None:
     db = [] if "--db" in args else ["--db", str(scenario[0])]
-    run = onewindow("report", "--config", str(SAMPLE_CONFIG), *db, *args, "--out",
-                    str(tmp_path), check=False)  # fmt: skip
+    run = onewindow(
+        "report", "--config", str(SAMPLE_CONFIG), *db, *args, "--out", str(tmp_path), check=False
+    )
     assert run.returncode == 2 and message in run.stderr and "Traceback" not in run.stderr
     assert not (tmp_path / "report.html").exists()
 
@@ -128,8 +175,16 @@ def test_a_database_of_another_program_is_left_alone(tmp_path: Path) -> None:
     other = tmp_path / "other.sqlite"
     with sqlite3.connect(other) as conn:
         conn.execute("CREATE TABLE notes (body TEXT)")
-    run = onewindow("report", "--config", str(SAMPLE_CONFIG), "--db", str(other), "--out",
-                    str(tmp_path / "out"), check=False)  # fmt: skip
+    run = onewindow(
+        "report",
+        "--config",
+        str(SAMPLE_CONFIG),
+        "--db",
+        str(other),
+        "--out",
+        str(tmp_path / "out"),
+        check=False,
+    )
     assert run.returncode == 2 and "不是一窗通的数据库文件" in run.stderr
     with sqlite3.connect(other) as conn:
         tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]

@@ -22,10 +22,13 @@ issue = st.builds(
 # Calling and finishing dominate a real day; pauses and sign-outs are rarer.
 window_command = st.builds(
     lambda cls, w: cls(w),
-    st.sampled_from([r.CallNext] * 6 + [r.Finish] * 4 + [r.Start, r.Recall, r.Recall,
-                     r.MarkNoShow, r.PauseWindow, r.ResumeWindow, r.CloseWindow]),
+    st.sampled_from(
+        [r.CallNext] * 6
+        + [r.Finish] * 4
+        + [r.Start, r.Recall, r.Recall, r.MarkNoShow, r.PauseWindow, r.ResumeWindow, r.CloseWindow]
+    ),
     st.sampled_from(WINDOWS),
-)  # fmt: skip
+)
 transfer = st.builds(r.Transfer, st.sampled_from(WINDOWS), st.sampled_from(SERVICES))
 by_index = st.tuples(
     st.sampled_from(["cancel", "reinstate", "special", "call"]),
@@ -33,8 +36,18 @@ by_index = st.tuples(
     st.sampled_from(WINDOWS),
 )
 reopen = st.builds(lambda w: r.OpenWindow(w, f"staff{w}"), st.sampled_from(WINDOWS))
-step = st.one_of(issue, issue, issue, window_command, window_command, window_command,
-                 window_command, transfer, by_index, reopen)  # fmt: skip
+step = st.one_of(
+    issue,
+    issue,
+    issue,
+    window_command,
+    window_command,
+    window_command,
+    window_command,
+    transfer,
+    by_index,
+    reopen,
+)
 
 
 def _resolve(c: Clocked, item: object) -> r.Command | None:

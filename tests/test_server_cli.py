@@ -15,8 +15,9 @@ from tests.hallserver import ROOT, SAMPLE_CONFIG, HallServer, onewindow
 
 def test_staff_add_list_disable_enable(db_path: Path) -> None:
     args = ["staff", "--config", str(SAMPLE_CONFIG), "--db", str(db_path)]
-    out = onewindow(*args, "add", "--staff-id", "1007", "--name", "李四", "--role", "clerk",
-                    "--pin", "4321")  # fmt: skip
+    out = onewindow(
+        *args, "add", "--staff-id", "1007", "--name", "李四", "--role", "clerk", "--pin", "4321"
+    )
     assert "1007" in out.stdout
     listing = onewindow(*args, "list").stdout
     assert "1007" in listing and "clerk" in listing and "李四" not in listing
@@ -33,8 +34,9 @@ def test_staff_add_list_disable_enable(db_path: Path) -> None:
 
 def test_staff_pin_must_be_digits(db_path: Path) -> None:
     args = ["staff", "--config", str(SAMPLE_CONFIG), "--db", str(db_path), "add"]
-    bad = onewindow(*args, "--staff-id", "1", "--name", "x", "--role", "clerk", "--pin", "ab",
-                    check=False)  # fmt: skip
+    bad = onewindow(
+        *args, "--staff-id", "1", "--name", "x", "--role", "clerk", "--pin", "ab", check=False
+    )
     assert bad.returncode != 0 and "PIN" in bad.stderr
 
 
@@ -53,8 +55,16 @@ def test_bad_config_stops_serve_with_the_key(tmp_path: Path) -> None:
 
 
 def test_busy_port_is_a_clear_message(hall_server: HallServer, tmp_path: Path) -> None:
-    result = onewindow("serve", "--config", str(SAMPLE_CONFIG), "--db", str(tmp_path / "x.db"),
-                       "--port", str(hall_server.port), check=False)  # fmt: skip
+    result = onewindow(
+        "serve",
+        "--config",
+        str(SAMPLE_CONFIG),
+        "--db",
+        str(tmp_path / "x.db"),
+        "--port",
+        str(hall_server.port),
+        check=False,
+    )
     assert result.returncode == 1 and "cannot listen" in result.stderr
 
 

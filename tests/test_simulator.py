@@ -29,8 +29,15 @@ from onewindow_cli.simulator.truth import Truth
 from tests.hallserver import SAMPLE_CONFIG, HallServer
 
 VISITORS, WINDOWS = 2000, 20
-TIMES = ("issued_at", "first_called_at", "called_at", "started_at", "finished_at",
-         "no_show_at", "closed_at")  # fmt: skip
+TIMES = (
+    "issued_at",
+    "first_called_at",
+    "called_at",
+    "started_at",
+    "finished_at",
+    "no_show_at",
+    "closed_at",
+)
 
 
 @pytest.fixture(scope="module")
@@ -48,8 +55,14 @@ def simulated_day(
     write_sim_config(SAMPLE_CONFIG, config, 0)
     add_staff(sample, db, "1234", "模拟工作人员")
     server = HallServer(db, config=config, extra=("--sim-clock",)).start()
-    opts = Options(server=server.url, config=sample, config_path=str(SAMPLE_CONFIG),
-                   visitors=VISITORS, windows=WINDOWS, seed="report-check")  # fmt: skip
+    opts = Options(
+        server=server.url,
+        config=sample,
+        config_path=str(SAMPLE_CONFIG),
+        visitors=VISITORS,
+        windows=WINDOWS,
+        seed="report-check",
+    )
     try:
         truth = asyncio.run(Simulation(opts, Progress(quiet=True)).run())
     finally:
@@ -81,8 +94,17 @@ def test_every_ticket_case_and_rating_is_stored_as_simulated(
         row = stored[(t.day, t.number)]
         # Whole seconds, exactly the instants the simulator set the clock to.
         assert {f: getattr(t, f) for f in TIMES} == {f: row[f] for f in TIMES}, t.number
-        same = ("state", "outcome", "window", "staff_id", "service", "kind", "channel",
-                "call_count", "transfers")  # fmt: skip
+        same = (
+            "state",
+            "outcome",
+            "window",
+            "staff_id",
+            "service",
+            "kind",
+            "channel",
+            "call_count",
+            "transfers",
+        )
         assert {f: getattr(t, f) for f in same} == {f: row[f] for f in same}, t.number
     cases = {r["case_no"]: r for r in _rows(db, "SELECT * FROM cases WHERE case_no IS NOT NULL")}
     numbered = [c for c in truth.cases if c.case_no]
@@ -90,8 +112,12 @@ def test_every_ticket_case_and_rating_is_stored_as_simulated(
     for c in numbered:
         row = cases[c.case_no]
         assert (c.state, c.item, c.deadline, c.window, c.staff_id) == (
-            row["state"], row["item"], row["deadline"], row["window"], row["staff_id"]
-        )  # fmt: skip
+            row["state"],
+            row["item"],
+            row["deadline"],
+            row["window"],
+            row["staff_id"],
+        )
         for f in ("accepted_at", "decided_at", "issued_at"):
             assert getattr(c, f) == (None if row[f] is None else int(row[f])), (c.case_no, f)
     rated = _rows(db, "SELECT * FROM ratings")
@@ -100,9 +126,14 @@ def test_every_ticket_case_and_rating_is_stored_as_simulated(
     for r in truth.ratings:
         row = ratings[(r.day, r.ticket)]
         assert (r.score, r.window, r.staff_id, r.service, r.item, r.channel, r.at) == (
-            row["score"], row["window"], row["staff_id"], row["service"], row["item"],
-            row["channel"], int(row["at"]),
-        )  # fmt: skip
+            row["score"],
+            row["window"],
+            row["staff_id"],
+            row["service"],
+            row["item"],
+            row["channel"],
+            int(row["at"]),
+        )
 
 
 def _same(path: str, truth: Any, report: Any) -> list[str]:
@@ -138,13 +169,21 @@ def test_report_figures_equal_the_ground_truth(
         mine, theirs = _groups(getattr(f, name)), _groups(getattr(report, name))
         assert sorted(mine) == sorted(theirs), name
         diffs += _same(name, mine, theirs)
-    diffs += _same("hours", msgspec.to_builtins({"h": f.hours})["h"],
-                   msgspec.to_builtins({"h": report.hours})["h"])  # fmt: skip
-    diffs += _same("days", msgspec.to_builtins({"d": f.days})["d"],
-                   msgspec.to_builtins({"d": report.days})["d"])  # fmt: skip
+    diffs += _same(
+        "hours",
+        msgspec.to_builtins({"h": f.hours})["h"],
+        msgspec.to_builtins({"h": report.hours})["h"],
+    )
+    diffs += _same(
+        "days",
+        msgspec.to_builtins({"d": f.days})["d"],
+        msgspec.to_builtins({"d": report.days})["d"],
+    )
     assert diffs == []
-    bad = {(b.business_day.isoformat(), b.ticket_number, b.score, b.followed_up_at is not None)
-           for b in report.bad_ratings}  # fmt: skip
+    bad = {
+        (b.business_day.isoformat(), b.ticket_number, b.score, b.followed_up_at is not None)
+        for b in report.bad_ratings
+    }
     assert bad == {(b.day, b.ticket, b.score, b.followed_up) for b in f.bad_ratings}
     waits = [t.first_called_at - t.issued_at for t in truth.tickets if t.first_called_at]
     edges = [m * 60 for m in WAIT_EDGES_MIN]

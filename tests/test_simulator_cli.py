@@ -46,11 +46,26 @@ def test_db_mode_runs_its_own_server_and_one_seed_gives_one_day(tmp_path: Path) 
     for name in ("a", "b"):
         db = tmp_path / f"{name}.sqlite"
         result = onewindow(
-            "simulate", "--config", str(SAMPLE_CONFIG), "--db", str(db), "--visitors", "150",
-            "--windows", "12", "--days", "2", "--seed", "same", "--start", start, "--tick", "30",
+            "simulate",
+            "--config",
+            str(SAMPLE_CONFIG),
+            "--db",
+            str(db),
+            "--visitors",
+            "150",
+            "--windows",
+            "12",
+            "--days",
+            "2",
+            "--seed",
+            "same",
+            "--start",
+            start,
+            "--tick",
+            "30",
             "--quiet",
             check=False,
-        )  # fmt: skip
+        )
         assert result.returncode == 0, result.stderr
         assert "正在启动模拟用服务器" in result.stderr
         assert "onewindow report --config" in result.stderr
@@ -64,8 +79,20 @@ def test_db_mode_runs_its_own_server_and_one_seed_gives_one_day(tmp_path: Path) 
         assert stored == len(truth["tickets"]) > 150
         assert truth["days"][0] == start and len(truth["days"]) == 2
     assert truths[0] == truths[1]
-    again = ["simulate", "--config", str(SAMPLE_CONFIG), "--db", str(tmp_path / "a.sqlite"),
-             "--visitors", "20", "--windows", "12", "--tick", "60", "--quiet"]  # fmt: skip
+    again = [
+        "simulate",
+        "--config",
+        str(SAMPLE_CONFIG),
+        "--db",
+        str(tmp_path / "a.sqlite"),
+        "--visitors",
+        "20",
+        "--windows",
+        "12",
+        "--tick",
+        "60",
+        "--quiet",
+    ]
     clash = onewindow(*again, "--start", start, check=False)
     assert clash.returncode == 2 and "该数据库已有到" in clash.stderr
     onewindow(*again)  # without --start: the day after the ones it holds
@@ -82,11 +109,30 @@ def test_live_mode_drives_a_real_time_hall_and_leaves_it_tidy(
 ) -> None:
     add_staff(load_config(SAMPLE_CONFIG), db_path, "1234", "模拟工作人员")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "onewindow_cli.cli", "simulate", "--config", str(SAMPLE_CONFIG),
-         "--server", hall_server.url, "--live", "--speed", "60", "--visitors", "900",
-         "--windows", "8", "--skip", "5"],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "onewindow_cli.cli",
+            "simulate",
+            "--config",
+            str(SAMPLE_CONFIG),
+            "--server",
+            hall_server.url,
+            "--live",
+            "--speed",
+            "60",
+            "--visitors",
+            "900",
+            "--windows",
+            "8",
+            "--skip",
+            "5",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         deadline = time.monotonic() + 40
         while time.monotonic() < deadline and len(_state(hall_server)["recent_calls"]) < 3:
@@ -138,8 +184,9 @@ def test_a_server_without_simulated_clock_or_staff_is_refused_clearly(
     base = ["simulate", "--config", str(SAMPLE_CONFIG), "--server", hall_server.url]
     missing = onewindow(*base, check=False)
     assert missing.returncode == 2 and "7000" in missing.stderr and "--add-staff" in missing.stderr
-    added = onewindow("simulate", "--config", str(SAMPLE_CONFIG), "--db", str(db_path),
-                      "--add-staff")  # fmt: skip
+    added = onewindow(
+        "simulate", "--config", str(SAMPLE_CONFIG), "--db", str(db_path), "--add-staff"
+    )
     assert "24" in added.stderr
     realtime = onewindow(*base, check=False)
     assert realtime.returncode == 2 and "--sim-clock" in realtime.stderr

@@ -24,11 +24,24 @@ DAY = dt.date(2026, 12, 1)
 
 def _mix(config: Config) -> model.ServiceMix:
     item = p.CatalogueItemView(
-        code="440105-XX-001", name_zh="测试事项", name_en="", department="测试", level="district",
-        mode="direct", service="A", immediate=False, legal_basis=["x"], conditions="",
-        materials=[p.MaterialView(name="身份证", required=True, copies=1)], forms=[], process=[],
-        legal_limit_days=5, promised_limit_days=3, fee="", enquiry_phone="",
-    )  # fmt: skip
+        code="440105-XX-001",
+        name_zh="测试事项",
+        name_en="",
+        department="测试",
+        level="district",
+        mode="direct",
+        service="A",
+        immediate=False,
+        legal_basis=["x"],
+        conditions="",
+        materials=[p.MaterialView(name="身份证", required=True, copies=1)],
+        forms=[],
+        process=[],
+        legal_limit_days=5,
+        promised_limit_days=3,
+        fee="",
+        enquiry_phone="",
+    )
     modes = {s.code: s.mode for s in config.services}
     return model.ServiceMix.of(list(modes), modes, [item])
 
@@ -91,8 +104,9 @@ def test_a_bigger_hall_copies_its_windows_with_more_consultation(
 
 
 def test_nearest_rank_percentiles() -> None:
-    assert durations(list(range(1, 11))) == p.Durations(count=10, mean_s=5.5, median_s=5.0,
-                                                        p90_s=9.0)  # fmt: skip
+    assert durations(list(range(1, 11))) == p.Durations(
+        count=10, mean_s=5.5, median_s=5.0, p90_s=9.0
+    )
     assert durations([7, 1]) == p.Durations(count=2, mean_s=4.0, median_s=1.0, p90_s=7.0)
     assert durations([]).mean_s is None
 

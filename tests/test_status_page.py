@@ -22,9 +22,14 @@ from tests.hallserver import DEMO_PIN, HallServer
 
 KIOSK = {"Authorization": "Bearer demo-kiosk-token", "Idempotency-Key": "status-page-test"}
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 AiohttpClient = Callable[[Any], Awaitable[TestClient[Any, Any]]]
 

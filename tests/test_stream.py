@@ -130,8 +130,11 @@ async def test_a_slow_screen_never_delays_the_others(client: TestClient) -> None
                 c.ws.get_extra_info("socket").setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4096)
         kiosk = {"Authorization": "Bearer demo-kiosk-token"}
         for i in range(1600):
-            await client.post("/api/tickets", json={"service": "A", "kind": "normal"},
-                              headers={**kiosk, "Idempotency-Key": f"k{i}"})  # fmt: skip
+            await client.post(
+                "/api/tickets",
+                json={"service": "A", "kind": "normal"},
+                headers={**kiosk, "Idempotency-Key": f"k{i}"},
+            )
         await _settle()
         seen = 0
         while seen < 1600:

@@ -26,9 +26,15 @@ STAFF = (("1005", "clerk"), ("9001", "supervisor"))
 
 def with_uplink(config: Config, url: str, hall: str = "HZ", token: str = "") -> Config:
     link = UplinkConfig(
-        url=url, hall=hall, token=token or HALL_TOKENS[hall], batch=20, interval_s=0.02,
-        heartbeat_s=0.5, retry_max_s=0.2, timeout_s=2.0,
-    )  # fmt: skip
+        url=url,
+        hall=hall,
+        token=token or HALL_TOKENS[hall],
+        batch=20,
+        interval_s=0.02,
+        heartbeat_s=0.5,
+        retry_max_s=0.2,
+        timeout_s=2.0,
+    )
     return dataclasses.replace(config, uplink=link)
 
 
@@ -87,8 +93,9 @@ class District:
 
 
 @pytest.fixture
-async def town(pg_dsn: str, aiohttp_server: Factory, aiohttp_client: Factory, db_path: Path
-               ) -> AsyncIterator[District]:  # fmt: skip
+async def town(
+    pg_dsn: str, aiohttp_server: Factory, aiohttp_client: Factory, db_path: Path
+) -> AsyncIterator[District]:
     # pg_dsn first: its database is dropped only after the servers have stopped.
     add_staff(db_path, *STAFF)
     place = District(aiohttp_server, aiohttp_client, pg_dsn)

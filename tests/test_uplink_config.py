@@ -29,8 +29,11 @@ def test_uplink_is_read_with_its_defaults() -> None:
     link = parse_config(sample(**LINK)).uplink
     assert link is not None
     assert (link.url, link.hall, link.batch, link.retry_max_s) == (
-        "http://192.0.2.1:8090", "HZ", 1000, 30.0,
-    )  # fmt: skip
+        "http://192.0.2.1:8090",
+        "HZ",
+        1000,
+        30.0,
+    )
 
 
 @pytest.mark.parametrize(

@@ -16,11 +16,17 @@ from queue_server.rules import TicketState, WindowState
 from queue_server.rules.cases import STATES as CASE_STATES
 from tests.api_helpers import DISPLAY, act, add_staff, issue, login
 
-APPLICANT = {"name": "王小明", "id_type": "id_card", "id_number": "440105199001011239",
-             "phone": "13812345678"}  # fmt: skip
-CODE_WORDS = re.compile(r"\b(?:open|paused|closed|waiting|called|serving|done|no_show|"
-                        r"cancelled|expired|prechecked|returned|accepted|approved|rejected|"
-                        r"issued|submit|materials|return|approve|reject|issue)\b")  # fmt: skip
+APPLICANT = {
+    "name": "王小明",
+    "id_type": "id_card",
+    "id_number": "440105199001011239",
+    "phone": "13812345678",
+}
+CODE_WORDS = re.compile(
+    r"\b(?:open|paused|closed|waiting|called|serving|done|no_show|"
+    r"cancelled|expired|prechecked|returned|accepted|approved|rejected|"
+    r"issued|submit|materials|return|approve|reject|issue)\b"
+)
 CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
 
 
@@ -69,8 +75,11 @@ async def test_approving_a_case_twice_names_its_state_and_the_action(client: Tes
     await issue(client, "A")
     await act(client, clerk, 5, "call-next")
     required = [m["name"] for m in item["materials"] if m["required"]]
-    resp = await client.post("/api/cases", headers=clerk, json={
-        "item": item["code"], "materials": required, "applicant": APPLICANT})  # fmt: skip
+    resp = await client.post(
+        "/api/cases",
+        headers=clerk,
+        json={"item": item["code"], "materials": required, "applicant": APPLICANT},
+    )
     assert resp.status == 201, await resp.text()
     case = await resp.json()
     path = f"/api/cases/{case['id']}/approve"

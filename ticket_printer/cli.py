@@ -103,14 +103,30 @@ async def _ticket(config: Any, args: argparse.Namespace) -> int:
             print(text("printer.cli.refused", lang, message=e.message), file=sys.stderr)
             return 1
     name = service_name(config, ticket.service, lang)
-    print(text("printer.cli.issued", lang, number=ticket.number, service=name,
-               ahead=ticket.people_ahead or 0))  # fmt: skip
+    print(
+        text(
+            "printer.cli.issued",
+            lang,
+            number=ticket.number,
+            service=name,
+            ahead=ticket.people_ahead or 0,
+        )
+    )
     outcome = await station.print_ticket(ticket, lang)
     if outcome.ok:
         print(text("printer.cli.printed", lang, number=ticket.number, target=outcome.target))
         return 0
-    print(text("printer.cli.print_failed", lang, number=ticket.number, id=ticket.id,
-               reason=outcome.message(lang), server=args.server), file=sys.stderr)  # fmt: skip
+    print(
+        text(
+            "printer.cli.print_failed",
+            lang,
+            number=ticket.number,
+            id=ticket.id,
+            reason=outcome.message(lang),
+            server=args.server,
+        ),
+        file=sys.stderr,
+    )
     return 3
 
 
@@ -147,6 +163,10 @@ async def _reprint(config: Any, args: argparse.Namespace) -> int:
     if outcome.ok:
         print(text("printer.cli.reprinted", lang, number=ticket.number, target=outcome.target))
         return 0
-    print(text("printer.cli.reprint_failed", lang, number=ticket.number,
-               reason=outcome.message(lang)), file=sys.stderr)  # fmt: skip
+    print(
+        text(
+            "printer.cli.reprint_failed", lang, number=ticket.number, reason=outcome.message(lang)
+        ),
+        file=sys.stderr,
+    )
     return 3

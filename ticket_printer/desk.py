@@ -78,9 +78,13 @@ def _resolved(config: Config, cfg: PrinterConfig) -> PrinterConfig:
 
 
 def print_special(
-    config: Config, ticket: TicketView, lang: str = "zh", *, desk: int | None = None,
+    config: Config,
+    ticket: TicketView,
+    lang: str = "zh",
+    *,
+    desk: int | None = None,
     server_url: str = "",
-) -> PrintOutcome:  # fmt: skip
+) -> PrintOutcome:
     """Print special-call `ticket` on desk `desk`'s printer; see the module docstring."""
     cfg = desk_printer(config, desk)
     doc = special_document(config, ticket, _base(config, server_url), lang, cfg.width_mm)
@@ -88,9 +92,13 @@ def print_special(
 
 
 def print_ticket(
-    config: Config, ticket: TicketView, lang: str = "zh", *, desk: int | None = None,
+    config: Config,
+    ticket: TicketView,
+    lang: str = "zh",
+    *,
+    desk: int | None = None,
     server_url: str = "",
-) -> PrintOutcome:  # fmt: skip
+) -> PrintOutcome:
     """Print (or reprint) any ticket at desk `desk`: special ones with their windows."""
     if ticket.kind == "special":
         return print_special(config, ticket, lang, desk=desk, server_url=server_url)

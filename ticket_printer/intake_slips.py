@@ -53,17 +53,24 @@ def progress_url(base: str, case_no: str | None) -> str:
 
 
 def notice_document(
-    config: Config, case: CaseView, item: CatalogueItemView, base_url: str, lang: str = "zh",
-    width_mm: int | None = None, *, now: dt.datetime,
-) -> Document:  # fmt: skip
+    config: Config,
+    case: CaseView,
+    item: CatalogueItemView,
+    base_url: str,
+    lang: str = "zh",
+    width_mm: int | None = None,
+    *,
+    now: dt.datetime,
+) -> Document:
     """一次性告知单: every missing material with its copies and note, and what comes next."""
     t = i18n.text
     columns = COLUMNS[width_mm or config.printer.width_mm]
     missing = set(case.missing)
     optional = [
-        m for m in item.materials
+        m
+        for m in item.materials
         if not m.required and m.name not in missing and m.name not in case.materials_received
-    ]  # fmt: skip
+    ]
     blocks: list[Block] = [
         *_heading(config, t("slips.notice.title", lang)),
         *_labelled(t("slips.notice.item", lang), _item_name(item, lang), columns),
@@ -92,9 +99,13 @@ def notice_document(
 
 
 def receipt_document(
-    config: Config, case: CaseView, item: CatalogueItemView, base_url: str, lang: str = "zh",
+    config: Config,
+    case: CaseView,
+    item: CatalogueItemView,
+    base_url: str,
+    lang: str = "zh",
     width_mm: int | None = None,
-) -> Document:  # fmt: skip
+) -> Document:
     """受理回执: the case number, what was received, the promised date, how to follow it."""
     t = i18n.text
     columns = COLUMNS[width_mm or config.printer.width_mm]
@@ -127,21 +138,33 @@ def receipt_document(
 
 
 def print_notice(
-    config: Config, case: CaseView, item: CatalogueItemView, *, desk: int | None = None,
-    server_url: str = "", lang: str = "zh", now: dt.datetime | None = None,
-) -> PrintOutcome:  # fmt: skip
+    config: Config,
+    case: CaseView,
+    item: CatalogueItemView,
+    *,
+    desk: int | None = None,
+    server_url: str = "",
+    lang: str = "zh",
+    now: dt.datetime | None = None,
+) -> PrintOutcome:
     """Print the one-time notice of `case` on desk `desk`'s printer; never raises."""
     cfg = desk_printer(config, desk)
     when = now or dt.datetime.now(config.hall.tz)
-    doc = notice_document(config, case, item, _base(config, server_url), lang, cfg.width_mm,
-                          now=when)  # fmt: skip
+    doc = notice_document(
+        config, case, item, _base(config, server_url), lang, cfg.width_mm, now=when
+    )
     return Printer(cfg).print(doc)
 
 
 def print_receipt(
-    config: Config, case: CaseView, item: CatalogueItemView, *, desk: int | None = None,
-    server_url: str = "", lang: str = "zh",
-) -> PrintOutcome:  # fmt: skip
+    config: Config,
+    case: CaseView,
+    item: CatalogueItemView,
+    *,
+    desk: int | None = None,
+    server_url: str = "",
+    lang: str = "zh",
+) -> PrintOutcome:
     """Print the acceptance receipt of `case` on desk `desk`'s printer; never raises."""
     cfg = desk_printer(config, desk)
     doc = receipt_document(config, case, item, _base(config, server_url), lang, cfg.width_mm)
@@ -215,9 +238,11 @@ def _deadline(case: CaseView, lang: str) -> str:
     if case.deadline is None:
         return ""
     return i18n.text(
-        "slips.receipt.deadline_value", lang, date=case.deadline.isoformat(),
+        "slips.receipt.deadline_value",
+        lang,
+        date=case.deadline.isoformat(),
         days=case.promised_days,
-    )  # fmt: skip
+    )
 
 
 def _phone(item: CatalogueItemView, lang: str) -> list[Block]:

@@ -74,8 +74,11 @@ class Printer:
                 fault = classify(e)
                 log.warning(
                     "print of %s failed on %s: %s (%s)",
-                    doc.name or "document", self.target, fault.reason, fault.detail,
-                )  # fmt: skip
+                    doc.name or "document",
+                    self.target,
+                    fault.reason,
+                    fault.detail,
+                )
                 return PrintOutcome(False, self.target, fault.reason, fault.detail)
         log.info("printed %s on %s", doc.name or "document", self.target)
         return PrintOutcome(True, self.target, paper_low=paper_low, confirmed=confirmed)

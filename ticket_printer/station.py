@@ -46,9 +46,12 @@ class Station:
 
     @classmethod
     def open(
-        cls, config: Config, server_url: str, journal_dir: str | None = None,
+        cls,
+        config: Config,
+        server_url: str,
+        journal_dir: str | None = None,
         desk: int | None = None,
-    ) -> Station:  # fmt: skip
+    ) -> Station:
         """The station printing on `[printer]`, or on window `desk`'s own printer."""
         folder = Path(journal_dir) if journal_dir else config.resolve(DEFAULT_JOURNAL)
         return cls(

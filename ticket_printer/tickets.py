@@ -105,9 +105,12 @@ def _tail(config: Config, ticket: TicketView, lang: str, base: str) -> list[Bloc
 
 
 def ticket_document(
-    config: Config, ticket: TicketView, base_url: str, lang: str = "zh",
+    config: Config,
+    ticket: TicketView,
+    base_url: str,
+    lang: str = "zh",
     width_mm: int | None = None,
-) -> Document:  # fmt: skip
+) -> Document:
     """The slip for a ticket from the kiosk or the command line."""
     width = width_mm or config.printer.width_mm
     blocks = [
@@ -119,9 +122,12 @@ def ticket_document(
 
 
 def special_document(
-    config: Config, ticket: TicketView, base_url: str, lang: str = "zh",
+    config: Config,
+    ticket: TicketView,
+    base_url: str,
+    lang: str = "zh",
     width_mm: int | None = None,
-) -> Document:  # fmt: skip
+) -> Document:
     """The slip for a special-call ticket: where to go, and that it is called first."""
     t = i18n.text
     width = width_mm or config.printer.width_mm

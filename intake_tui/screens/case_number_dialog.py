@@ -25,8 +25,9 @@ class CaseNumberDialog(Dialog[str]):
 
     def fields(self) -> ComposeResult:
         yield Label(it("dialog.case_no", self.lang))
-        yield Input(id="case-no", placeholder="HZ202603020001", max_length=24,
-                    restrict=r"[A-Za-z0-9 -]*")  # fmt: skip
+        yield Input(
+            id="case-no", placeholder="HZ202603020001", max_length=24, restrict=r"[A-Za-z0-9 -]*"
+        )
 
     def result(self) -> str:
         return case_number(self.value("case-no"), self.lang)

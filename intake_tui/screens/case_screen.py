@@ -123,9 +123,17 @@ class CaseScreen(DeskScreen):
             return Text(it("materials.none", self.lang), style="dim")
         card = Text(item_name(item, self.lang), style="bold")
         key = "materials.item_line_immediate" if item.immediate else "materials.item_line"
-        card.append("\n" + it(key, self.lang, code=short_code(item.code),
-                              department=item.department, days=item.promised_limit_days),
-                    style="dim")  # fmt: skip
+        card.append(
+            "\n"
+            + it(
+                key,
+                self.lang,
+                code=short_code(item.code),
+                department=item.department,
+                days=item.promised_limit_days,
+            ),
+            style="dim",
+        )
         return card
 
     # -- picking and ticking --

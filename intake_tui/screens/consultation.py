@@ -64,8 +64,15 @@ class ConsultationScreen(WindowDesk):
                 return  # the clerk went back without referring
             self.last_special = special
             name = self.service_names().get(special.service, special.service)
-            self.say(it("msg.special_issued", self.lang, number=special.number,
-                        service=name, original=t.number))  # fmt: skip
+            self.say(
+                it(
+                    "msg.special_issued",
+                    self.lang,
+                    number=special.number,
+                    service=name,
+                    original=t.number,
+                )
+            )
             self.redraw()
             self.run_worker(self.print_at_desk(special), group="print")
 

@@ -20,13 +20,21 @@ class FollowUpDialog(Dialog[str]):
     def heading(self) -> str:
         r = self.rating
         window = it("ratings.window_n", self.lang, window=r.window) if r.window else "—"
-        return it("dialog.follow_up_title", self.lang, number=r.ticket_number, window=window,
-                  staff=r.staff_id or "—", score=score_name(r.score, self.lang))  # fmt: skip
+        return it(
+            "dialog.follow_up_title",
+            self.lang,
+            number=r.ticket_number,
+            window=window,
+            staff=r.staff_id or "—",
+            score=score_name(r.score, self.lang),
+        )
 
     def fields(self) -> ComposeResult:
         if self.rating.followed_up_at is not None:
-            yield Label(it("ratings.already", self.lang, number=self.rating.ticket_number),
-                        classes="dialog-choices")  # fmt: skip
+            yield Label(
+                it("ratings.already", self.lang, number=self.rating.ticket_number),
+                classes="dialog-choices",
+            )
         yield Label(it("dialog.note", self.lang))
         yield Input(id="note", max_length=NOTE_MAX)
 

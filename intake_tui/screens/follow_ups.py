@@ -94,8 +94,11 @@ class FollowUps(DeskScreen):
 
         def noted(note: str | None) -> None:
             if note is not None:
-                self.perform("follow-up", lambda: self.clerk.cases.follow_up(rating.id, note),
-                             self._followed_up)  # fmt: skip
+                self.perform(
+                    "follow-up",
+                    lambda: self.clerk.cases.follow_up(rating.id, note),
+                    self._followed_up,
+                )
 
         self.app.push_screen(FollowUpDialog(self.lang, rating), noted)
 

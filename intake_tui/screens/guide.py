@@ -26,10 +26,15 @@ from intake_tui.widgets.ticket_card import TicketCard
 from onewindow import protocol as p
 
 GUIDE_KEYS = [
-    ("f1", "issue_normal"), ("f2", "issue_priority"), ("f3", "issue_special"),
-    ("f4", "lookup"), ("f5", "reprint"), ("f6", "reinstate"), ("f7", "reassign"),
+    ("f1", "issue_normal"),
+    ("f2", "issue_priority"),
+    ("f3", "issue_special"),
+    ("f4", "lookup"),
+    ("f5", "reprint"),
+    ("f6", "reinstate"),
+    ("f7", "reassign"),
     ("f8", "cancel_ticket"),
-]  # fmt: skip
+]
 
 
 class GuideScreen(Supervision):
@@ -60,11 +65,21 @@ class GuideScreen(Supervision):
         model = self.desk.model
         picker = self.query_one(ServicePicker)
         picker.border_title = tr("guide.pick_service", self.lang)
-        picker.show([
-            (code, tr("guide.service_line", self.lang, code=code, name=names.get(code, ""),
-                      waiting=s.waiting))
-            for code, s in model.services.items()
-        ])  # fmt: skip
+        picker.show(
+            [
+                (
+                    code,
+                    tr(
+                        "guide.service_line",
+                        self.lang,
+                        code=code,
+                        name=names.get(code, ""),
+                        waiting=s.waiting,
+                    ),
+                )
+                for code, s in model.services.items()
+            ]
+        )
         card = self.query_one(TicketCard)
         card.heading = tr(self.card_heading, self.lang)
         card.empty_hint = tr("guide.card_hint", self.lang)
@@ -110,8 +125,15 @@ class GuideScreen(Supervision):
             source, service = answer
 
             def done(t: p.TicketView) -> None:
-                self.say(tr("msg.special_issued", self.lang, number=t.number,
-                            service=names.get(t.service, t.service), original=source))  # fmt: skip
+                self.say(
+                    tr(
+                        "msg.special_issued",
+                        self.lang,
+                        number=t.number,
+                        service=names.get(t.service, t.service),
+                        original=source,
+                    )
+                )
                 self.shown(t, "guide.issued")
                 self.run_worker(self.print_at_desk(t), group="print")
 

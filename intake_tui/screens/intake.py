@@ -44,9 +44,12 @@ class IntakeScreen(CaseScreen):
         Binding("f7", "continue_case", show=False),
     ]
     KEYS_HERE: ClassVar[list[tuple[str, str]]] = [
-        ("f9", "submit"), ("f2", "all_materials"), ("f7", "continue_case"), ("f6", "reprint"),
+        ("f9", "submit"),
+        ("f2", "all_materials"),
+        ("f7", "continue_case"),
+        ("f6", "reprint"),
         ("esc", "back"),
-    ]  # fmt: skip
+    ]
 
     def __init__(self, ticket: p.TicketView) -> None:
         super().__init__(ticket)
@@ -78,8 +81,14 @@ class IntakeScreen(CaseScreen):
         self.carried = case
         self.pick(item, ticked=case.materials_received)
         self.query_one(ApplicantForm).first_field().focus()  # item and materials are done
-        self.say(it("msg.prefilled", self.lang, number=self.ticket.number,
-                    count=len(case.materials_received)))  # fmt: skip
+        self.say(
+            it(
+                "msg.prefilled",
+                self.lang,
+                number=self.ticket.number,
+                count=len(case.materials_received),
+            )
+        )
 
     def ticket_note(self) -> str:
         if self.returned is not None:
@@ -87,8 +96,13 @@ class IntakeScreen(CaseScreen):
         if self.carried is not None:
             c = self.carried
             name = c.item_name_en if self.lang == "en" else c.item_name_zh
-            return it("screen.precheck_of", self.lang, item=name, window=c.window or "—",
-                      staff=c.staff_id or "—")  # fmt: skip
+            return it(
+                "screen.precheck_of",
+                self.lang,
+                item=name,
+                window=c.window or "—",
+                staff=c.staff_id or "—",
+            )
         return ""
 
     def picked(self, item: p.CatalogueItemView) -> None:
@@ -132,17 +146,21 @@ class IntakeScreen(CaseScreen):
         materials = self.query_one(MaterialChecklist).ticked
         carried, ticket = self.carried, self.ticket
         self.perform(
-            "case", lambda: self.cases.take_in(item.code, materials, applicant, ticket.id, carried),
+            "case",
+            lambda: self.cases.take_in(item.code, materials, applicant, ticket.id, carried),
             lambda case: self._submitted(case, item),
-        )  # fmt: skip
+        )
 
     def _add_materials(self, case: p.CaseView) -> None:
         new, item = self.query_one(MaterialChecklist).newly_ticked, self.item
         if not new or item is None:
             self.say(it("msg.nothing_new", self.lang), error=True)
             return
-        self.perform("materials", lambda: self.cases.add_materials(case.id, new),
-                     lambda answer: self._submitted(answer, item))  # fmt: skip
+        self.perform(
+            "materials",
+            lambda: self.cases.add_materials(case.id, new),
+            lambda answer: self._submitted(answer, item),
+        )
 
     def _submitted(self, case: p.CaseView, item: p.CatalogueItemView) -> None:
         form = self.query_one(ApplicantForm)
@@ -155,8 +173,9 @@ class IntakeScreen(CaseScreen):
         self.query_one(CaseOutcome).case = case
         key = OUTCOME_MESSAGES.get(case.state, "msg.accepted")
         deadline = case.deadline.isoformat() if case.deadline else "—"
-        said = it(key, self.lang, case_no=case.case_no or "—", deadline=deadline,
-                  count=len(case.missing))  # fmt: skip
+        said = it(
+            key, self.lang, case_no=case.case_no or "—", deadline=deadline, count=len(case.missing)
+        )
         self.say(said, error=case.state == "returned")
         self.redraw()
         self.app.run_worker(self._print(case, item, said), group="slip")
@@ -166,8 +185,9 @@ class IntakeScreen(CaseScreen):
         outcome = self.query_one(CaseOutcome)
         outcome.print_note = it("print.printing", self.lang)
         now = await self.cases.server_now() if case.state == "returned" else None
-        printed = await print_case_slip(self.config, self.desk.window, case, item, self.lang,
-                                        self.desk.server, now=now)  # fmt: skip
+        printed = await print_case_slip(
+            self.config, self.desk.window, case, item, self.lang, self.desk.server, now=now
+        )
         if self.is_attached:
             outcome.print_note = printed.message
             message = " ".join(part for part in (said, printed.message) if part)
@@ -203,5 +223,11 @@ class IntakeScreen(CaseScreen):
         self.query_one(ItemSearch).set_locked(True)
         self.pick(item, locked=case.materials_received)
         self.query_one(MaterialChecklist).focus()
-        self.say(it("msg.continue_loaded", self.lang, case_no=case.case_no,
-                    item=item_name(item, self.lang)))  # fmt: skip
+        self.say(
+            it(
+                "msg.continue_loaded",
+                self.lang,
+                case_no=case.case_no,
+                item=item_name(item, self.lang),
+            )
+        )

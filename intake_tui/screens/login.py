@@ -134,8 +134,10 @@ class LoginScreen(Screen[None]):
             if isinstance(e, ApiFailure) and e.code in ("bad_credentials", "account_locked"):
                 pin_field.value = ""
             wrong_window = isinstance(e, ApiFailure) and e.code in (
-                "unknown_window", "window_taken", "window_required",
-            )  # fmt: skip
+                "unknown_window",
+                "window_taken",
+                "window_required",
+            )
             if wrong_window and self.query("#window"):
                 self.query_one("#window", Input).focus()
             else:

@@ -20,8 +20,10 @@ from intake_tui.widgets.material_checklist import MaterialChecklist
 
 class PrecheckScreen(CaseScreen):
     KEYS_HERE: ClassVar[list[tuple[str, str]]] = [
-        ("f9", "precheck"), ("f2", "all_materials"), ("esc", "back"),
-    ]  # fmt: skip
+        ("f9", "precheck"),
+        ("f2", "all_materials"),
+        ("esc", "back"),
+    ]
     TITLE = "screen.precheck"
     PICKED = "msg.item_picked_precheck"
 
@@ -37,8 +39,11 @@ class PrecheckScreen(CaseScreen):
 
         def refer(yes: bool | None = True) -> None:
             if yes:
-                self.perform("precheck", lambda: self.cases.refer(item.code, materials, ticket.id),
-                             lambda answer: self.dismiss(answer[1]))  # fmt: skip
+                self.perform(
+                    "precheck",
+                    lambda: self.cases.refer(item.code, materials, ticket.id),
+                    lambda answer: self.dismiss(answer[1]),
+                )
 
         if not missing:
             refer()

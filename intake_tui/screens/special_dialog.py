@@ -23,8 +23,9 @@ class SpecialDialog(Dialog[tuple[str, str | None]]):
 
     def fields(self) -> ComposeResult:
         yield Label(tr("dialog.from_number", self.lang))
-        yield Input(self.number, id="number", placeholder="D003", max_length=8,
-                    restrict=r"[A-Za-z0-9 ]*")  # fmt: skip
+        yield Input(
+            self.number, id="number", placeholder="D003", max_length=8, restrict=r"[A-Za-z0-9 ]*"
+        )
         yield Label(tr("dialog.special_service", self.lang))
         yield Input(id="service", placeholder="D", max_length=2, restrict=r"[A-Za-z]*")
         codes = " · ".join(f"{code} {name}" for code, name in self.services.items())

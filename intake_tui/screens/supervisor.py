@@ -31,8 +31,11 @@ from intake_tui.widgets.today_figures import TodayFigures
 from intake_tui.widgets.window_board import WindowBoard
 
 SUPERVISOR_KEYS = [
-    ("f1", "reassign"), ("f2", "cancel_ticket"), ("f3", "reinstate"), ("f4", "follow_up"),
-]  # fmt: skip
+    ("f1", "reassign"),
+    ("f2", "cancel_ticket"),
+    ("f3", "reinstate"),
+    ("f4", "follow_up"),
+]
 
 
 class SupervisorScreen(Supervision, FollowUps):

@@ -21,9 +21,14 @@ class TransferDialog(Dialog[tuple[str, p.TransferRequest]]):
     """Answers (ticket number or "", the target)."""
 
     def __init__(
-        self, lang: str, services: Mapping[str, str], windows: Mapping[int, str],
-        own_window: int | None, *, ask_number: bool = False,
-    ) -> None:  # fmt: skip
+        self,
+        lang: str,
+        services: Mapping[str, str],
+        windows: Mapping[int, str],
+        own_window: int | None,
+        *,
+        ask_number: bool = False,
+    ) -> None:
         super().__init__(lang)
         self.services = services  # code -> name in `lang`
         self.windows = windows  # number -> role

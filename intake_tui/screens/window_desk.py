@@ -25,9 +25,15 @@ from intake_tui.widgets.recent_calls import RecentCalls
 from onewindow import protocol as p
 
 WINDOW_KEYS = [
-    ("f1", "call_next"), ("f2", "recall"), ("f3", "start"), ("f4", "finish"),
-    ("f5", "no_show"), ("f6", "transfer"), ("f7", "pause"), ("f8", "call_number"),
-]  # fmt: skip
+    ("f1", "call_next"),
+    ("f2", "recall"),
+    ("f3", "start"),
+    ("f4", "finish"),
+    ("f5", "no_show"),
+    ("f6", "transfer"),
+    ("f7", "pause"),
+    ("f8", "call_number"),
+]
 
 
 class WindowDesk(DeskScreen):

@@ -24,8 +24,14 @@ class AlertBar(Widget):
         if not alerts:
             return Text(tr("alerts.none", self.lang))
         parts = [
-            tr("alerts.one", self.lang, code=r.code, name=r.name,
-               waited=minutes(r.oldest_wait_s, self.lang), limit=minutes(r.limit_s, self.lang))
+            tr(
+                "alerts.one",
+                self.lang,
+                code=r.code,
+                name=r.name,
+                waited=minutes(r.oldest_wait_s, self.lang),
+                limit=minutes(r.limit_s, self.lang),
+            )
             for r in sorted(alerts, key=lambda r: -r.oldest_wait_s)
-        ]  # fmt: skip
+        ]
         return Text("⚠ " + "  ".join(parts))

@@ -27,11 +27,17 @@ class ApplicantForm(Grid):
         yield Label("", id="applicant-name-label")
         yield Input(id="applicant-name", compact=True, max_length=64)
         yield Label("", id="applicant-id_type-label")
-        yield Select(self._id_types(), id="applicant-id_type", allow_blank=False,
-                     value="id_card", compact=True)  # fmt: skip
+        yield Select(
+            self._id_types(),
+            id="applicant-id_type",
+            allow_blank=False,
+            value="id_card",
+            compact=True,
+        )
         yield Label("", id="applicant-id_number-label")
-        yield Input(id="applicant-id_number", compact=True, max_length=40,
-                    restrict=r"[0-9A-Za-z()\- ]*")  # fmt: skip
+        yield Input(
+            id="applicant-id_number", compact=True, max_length=40, restrict=r"[0-9A-Za-z()\- ]*"
+        )
         yield Label("", id="applicant-phone-label")
         yield Input(id="applicant-phone", compact=True, max_length=20, restrict=r"[0-9+\- ]*")
 
@@ -69,9 +75,11 @@ class ApplicantForm(Grid):
         id_type = self.id_type_field.value
         try:
             return applicant(
-                self._text("name"), id_type if isinstance(id_type, str) else "",
-                self._text("id_number"), self._text("phone"),
-            )  # fmt: skip
+                self._text("name"),
+                id_type if isinstance(id_type, str) else "",
+                self._text("id_number"),
+                self._text("phone"),
+            )
         except ApplicantProblem as problem:
             self.query_one(f"#applicant-{problem.field}").focus()
             raise

@@ -19,8 +19,15 @@ from intake_tui.labels import service_name
 from onewindow import protocol as p
 
 # widths include the one space between columns (cell_padding 0), to fit half of 100 columns
-COLUMNS = (("at", 6), ("ticket", 6), ("window", 5), ("staff", 6), ("item", 10), ("score", 5),
-           ("done", 7))  # fmt: skip
+COLUMNS = (
+    ("at", 6),
+    ("ticket", 6),
+    ("window", 5),
+    ("staff", 6),
+    ("item", 10),
+    ("score", 5),
+    ("done", 7),
+)
 
 
 class BadRatings(DataTable[str | Text]):
@@ -81,7 +88,11 @@ class BadRatings(DataTable[str | Text]):
             else Text(it("ratings.pending", lang), style="bold red")
         )
         return (
-            when(r.at, self.tz, self.today), r.ticket_number, str(r.window or "—"),
-            r.staff_id or "—", what, Text(it("ratings.score_n", lang, score=r.score), style="red"),
+            when(r.at, self.tz, self.today),
+            r.ticket_number,
+            str(r.window or "—"),
+            r.staff_id or "—",
+            what,
+            Text(it("ratings.score_n", lang, score=r.score), style="red"),
             done,
-        )  # fmt: skip
+        )

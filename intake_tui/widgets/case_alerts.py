@@ -16,8 +16,7 @@ from onewindow import protocol as p
 
 # widths include the one space between columns (cell_padding 0): the list shares the
 # width of a 100-column terminal with the follow-up list
-COLUMNS = (("alert", 5), ("case_no", 13), ("item", 12), ("window", 5), ("deadline", 6),
-           ("left", 4))  # fmt: skip
+COLUMNS = (("alert", 5), ("case_no", 13), ("item", 12), ("window", 5), ("deadline", 6), ("left", 4))
 
 
 class CaseAlerts(DataTable[str | Text]):
@@ -55,7 +54,10 @@ class CaseAlerts(DataTable[str | Text]):
         name = case.item_name_en if lang == "en" and case.item_name_en else case.item_name_zh
         left = case.remaining_workdays
         return (
-            alert, case.case_no or "—", name, str(case.window or "—"),
+            alert,
+            case.case_no or "—",
+            name,
+            str(case.window or "—"),
             case.deadline.strftime("%m-%d") if case.deadline else "—",
             str(left) if left is not None else "—",
-        )  # fmt: skip
+        )

@@ -31,9 +31,10 @@ class CaseOutcome(Widget):
         if case is None:
             return Text("")
         headline = {
-            "returned": "outcome.returned", "issued": "outcome.issued",
+            "returned": "outcome.returned",
+            "issued": "outcome.issued",
             "prechecked": "outcome.prechecked",
-        }.get(case.state, "outcome.accepted")  # fmt: skip
+        }.get(case.state, "outcome.accepted")
         parts: list[RenderableType] = [Text(it(headline, lang), style="bold")]
         rows = Table.grid(padding=(0, 2))
         rows.add_column(style="dim", no_wrap=True)

@@ -28,17 +28,23 @@ class MaterialChecklist(SelectionList[str]):
         self.locked: frozenset[str] = frozenset()  # received before: shown ticked, fixed
 
     def show(
-        self, item: p.CatalogueItemView | None, ticked: Iterable[str] = (),
+        self,
+        item: p.CatalogueItemView | None,
+        ticked: Iterable[str] = (),
         locked: Iterable[str] = (),
-    ) -> None:  # fmt: skip
+    ) -> None:
         self.item, self.locked = item, frozenset(locked)
         chosen = set(ticked) | self.locked
         self.clear_options()
         if item is not None:
-            self.add_options([
-                Selection(self._prompt(m), m.name, m.name in chosen, disabled=m.name in self.locked)
-                for m in item.materials
-            ])  # fmt: skip
+            self.add_options(
+                [
+                    Selection(
+                        self._prompt(m), m.name, m.name in chosen, disabled=m.name in self.locked
+                    )
+                    for m in item.materials
+                ]
+            )
             self.highlighted = 0
         self._count()
 

@@ -37,9 +37,14 @@ class QueuePanel(Widget):
             oldest = since(line.oldest_issued_at, self.now, lang) if self.now else "—"
             style = "bold" if line.total else "dim"
             table.add_row(
-                name, str(line.special), str(line.priority), str(line.normal),
-                str(line.total), oldest if line.total else "—", style=style,
-            )  # fmt: skip
+                name,
+                str(line.special),
+                str(line.priority),
+                str(line.normal),
+                str(line.total),
+                oldest if line.total else "—",
+                style=style,
+            )
         title = Text(tr("queue.title", lang), style="bold")
         extra = Text(tr("queue.sent_here", lang, count=self.sent_here), style="dim")
         return Group(title, table, extra)

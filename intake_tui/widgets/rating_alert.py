@@ -30,9 +30,15 @@ class RatingAlert(Widget):
             return Text("")
         lang, newest = self.lang, self.pending[0]
         window = it("ratings.window_n", lang, window=newest.window) if newest.window else "—"
-        line = it("ratings.alert", lang, number=newest.ticket_number, window=window,
-                  staff=newest.staff_id or "—", score=score_name(newest.score, lang),
-                  at=when(newest.at, self.tz, self.today))  # fmt: skip
+        line = it(
+            "ratings.alert",
+            lang,
+            number=newest.ticket_number,
+            window=window,
+            staff=newest.staff_id or "—",
+            score=score_name(newest.score, lang),
+            at=when(newest.at, self.tz, self.today),
+        )
         if len(self.pending) > 1:
             line += " " + it("ratings.alert_more", lang, count=len(self.pending) - 1)
         return Text(line)

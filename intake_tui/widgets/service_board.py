@@ -41,6 +41,11 @@ class ServiceBoard(Widget):
         for row in self.rows:
             style = "bold red" if row.alert else ("" if row.waiting else "dim")
             oldest = minutes(row.oldest_wait_s, lang) if row.waiting else "—"
-            table.add_row(f"{row.code} {row.name}", str(row.waiting), oldest,
-                          str(row.open_windows), style=style)  # fmt: skip
+            table.add_row(
+                f"{row.code} {row.name}",
+                str(row.waiting),
+                oldest,
+                str(row.open_windows),
+                style=style,
+            )
         return Group(Text(tr("services.title", lang), style="bold"), table)

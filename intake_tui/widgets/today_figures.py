@@ -41,16 +41,30 @@ class TodayFigures(Widget):
         t, c, r = hall.tickets, hall.cases, hall.ratings
         lines = []
         if t is not None:
-            lines.append(it("today.tickets", lang, issued=t.issued, served=t.served,
-                            no_show=percent(t.no_show_rate),
-                            wait_mean=wait_minutes(t.wait.mean_s, lang),
-                            wait_p90=wait_minutes(t.wait.p90_s, lang)))  # fmt: skip
+            lines.append(
+                it(
+                    "today.tickets",
+                    lang,
+                    issued=t.issued,
+                    served=t.served,
+                    no_show=percent(t.no_show_rate),
+                    wait_mean=wait_minutes(t.wait.mean_s, lang),
+                    wait_p90=wait_minutes(t.wait.p90_s, lang),
+                )
+            )
         at = (self.read_at or report.as_of).astimezone(self.tz).strftime("%H:%M")
-        lines.append(it("today.cases", lang, accepted=c.accepted if c else 0,
-                        finished=c.finished if c else 0,
-                        early=percent(c.early_rate if c else None),
-                        satisfaction=percent(r.satisfaction_rate if r else None),
-                        ratings=r.count if r else 0, time=at))  # fmt: skip
+        lines.append(
+            it(
+                "today.cases",
+                lang,
+                accepted=c.accepted if c else 0,
+                finished=c.finished if c else 0,
+                early=percent(c.early_rate if c else None),
+                satisfaction=percent(r.satisfaction_rate if r else None),
+                ratings=r.count if r else 0,
+                time=at,
+            )
+        )
         if self.problem:  # the last figures stay up; say they are getting old
             lines.append(it("today.failed", lang, reason=self.problem))
         grid.add_row(title, Group(*(Text(line) for line in lines)))

@@ -41,6 +41,10 @@ class WindowBoard(DataTable[str]):
         ticket = f"{t.number} {tr(f'state.{t.state}', self.lang)}" if t else "—"
         begun = (t.started_at or t.called_at) if t else None
         return (
-            str(w.number), w.name, window_state(w, self.lang), w.staff_id or "—", ticket,
+            str(w.number),
+            w.name,
+            window_state(w, self.lang),
+            w.staff_id or "—",
+            ticket,
             since(begun, now, self.lang) if begun else "—",
-        )  # fmt: skip
+        )

@@ -131,6 +131,8 @@ class DistrictReport(Wire, frozen=True):
     hours: list[HourFigures]
     days: list[DayFigures]
     wait_distribution: list[WaitBucket]
+
+
 # --- the district-wide progress query --------------------------------------------------
 
 CaseProof = Annotated[str, Meta(pattern="^[0-9a-f]{64}$")]

@@ -16,20 +16,26 @@ from onewindow.protocol.base import ShortText, Wire
 
 CaseStateName = Literal["prechecked", "returned", "accepted", "approved", "rejected", "issued"]
 IdTypeName = Literal[
-    "id_card", "passport", "hk_macao_permit", "taiwan_permit", "residence_permit",
-    "business_licence", "other",
-]  # fmt: skip
+    "id_card",
+    "passport",
+    "hk_macao_permit",
+    "taiwan_permit",
+    "residence_permit",
+    "business_licence",
+    "other",
+]
 ItemCode = Annotated[str, Meta(min_length=1, max_length=40)]
 MaterialName = Annotated[str, Meta(min_length=1, max_length=120)]
 TicketRef = Annotated[str, Meta(min_length=1, max_length=64)]
 RatedTicket = Annotated[
     str,
     Meta(
-        min_length=1, max_length=64,
+        min_length=1,
+        max_length=64,
         description="The ticket's opaque id (its QR code, `id` in ticket answers and events), "
         "not its number: a number such as A012 is refused with 422 rating_by_number.",
     ),
-]  # fmt: skip
+]
 
 
 class MaterialView(Wire, frozen=True):

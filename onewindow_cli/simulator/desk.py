@@ -75,8 +75,9 @@ class DeskActor:
         n = self.desk.number
         window = await self.client.request("GET", f"/api/windows/{n}", p.WindowView)
         if window is not None and window.current is not None:
-            await self.w.attempt(f"finish {window.current.number}",
-                                 self.client.window_action(n, "finish"))  # fmt: skip
+            await self.w.attempt(
+                f"finish {window.current.number}", self.client.window_action(n, "finish")
+            )
 
     async def sign_out(self) -> None:
         if self.state != "closed":

@@ -188,8 +188,9 @@ class Simulation:
                 world.clients.guide, layout.staff_id(self.guide.number), self.guide.number
             )
         n = self.opts.visitors
-        plans = model.plan_day(world.seed, day, world.tz, n, world.mix,
-                               world.config.kiosk.allow_priority)  # fmt: skip
+        plans = model.plan_day(
+            world.seed, day, world.tz, n, world.mix, world.config.kiosk.allow_priority
+        )
         visits = [Visit(v, "new") for v in plans] + world.later.pop(day, [])
         visits.sort(key=lambda v: (v.plan.arrives, v.key))
         opens = world.at(day, model.WINDOWS_OPEN)

@@ -64,14 +64,33 @@ def summary(truth: records.Truth, seconds: float, language: str) -> list[str]:
     assert t is not None and c is not None and r is not None
     text = i18n.text
     return [
-        text("simulator.summary", language, days=len(truth.days), first=truth.days[0],
-             last=truth.days[-1], seconds=round(seconds, 1)),
-        text("simulator.summary_tickets", language, issued=t.issued, visitors=t.visitors,
-             served=t.served, no_show=t.no_show, cancelled=t.cancelled,
-             wait=round((t.wait.mean_s or 0) / 60, 1)),
-        text("simulator.summary_cases", language, accepted=c.accepted, finished=c.finished,
-             ratings=r.count, satisfaction=round(100 * (r.satisfaction_rate or 0), 1)),
-    ]  # fmt: skip
+        text(
+            "simulator.summary",
+            language,
+            days=len(truth.days),
+            first=truth.days[0],
+            last=truth.days[-1],
+            seconds=round(seconds, 1),
+        ),
+        text(
+            "simulator.summary_tickets",
+            language,
+            issued=t.issued,
+            visitors=t.visitors,
+            served=t.served,
+            no_show=t.no_show,
+            cancelled=t.cancelled,
+            wait=round((t.wait.mean_s or 0) / 60, 1),
+        ),
+        text(
+            "simulator.summary_cases",
+            language,
+            accepted=c.accepted,
+            finished=c.finished,
+            ratings=r.count,
+            satisfaction=round(100 * (r.satisfaction_rate or 0), 1),
+        ),
+    ]
 
 
 def simulate_and_report(

@@ -17,22 +17,38 @@ KIOSK_ALLOWANCE = 10  # a kiosk may make ten times an address's wrong progress q
 
 def item_view(item: CatalogueItem) -> p.CatalogueItemView:
     return p.CatalogueItemView(
-        code=item.code, name_zh=item.name_zh, name_en=item.name_en, department=item.department,
-        level=item.level, mode=item.mode, service=item.service,  # type: ignore[arg-type]
-        immediate=item.immediate, legal_basis=list(item.legal_basis), conditions=item.conditions,
-        materials=[p.MaterialView(name=m.name, required=m.required, copies=m.copies, note=m.note)
-                   for m in item.materials],
-        forms=list(item.forms), process=list(item.process),
-        legal_limit_days=item.legal_limit_days, promised_limit_days=item.promised_limit_days,
-        fee=item.fee, enquiry_phone=item.enquiry_phone,
-    )  # fmt: skip
+        code=item.code,
+        name_zh=item.name_zh,
+        name_en=item.name_en,
+        department=item.department,
+        level=item.level,
+        mode=item.mode,
+        service=item.service,  # type: ignore[arg-type]
+        immediate=item.immediate,
+        legal_basis=list(item.legal_basis),
+        conditions=item.conditions,
+        materials=[
+            p.MaterialView(name=m.name, required=m.required, copies=m.copies, note=m.note)
+            for m in item.materials
+        ],
+        forms=list(item.forms),
+        process=list(item.process),
+        legal_limit_days=item.legal_limit_days,
+        promised_limit_days=item.promised_limit_days,
+        fee=item.fee,
+        enquiry_phone=item.enquiry_phone,
+    )
 
 
 @routes.add(
-    "GET", "/api/catalogue", summary="The whole service catalogue (search it client-side)",
-    tag="intake", answers={200: p.CatalogueList}, allow=ANYONE_SIGNED_IN,
+    "GET",
+    "/api/catalogue",
+    summary="The whole service catalogue (search it client-side)",
+    tag="intake",
+    answers={200: p.CatalogueList},
+    allow=ANYONE_SIGNED_IN,
     query={"q": "code prefix, part of a name, pinyin initials or department"},
-)  # fmt: skip
+)
 async def catalogue(request: web.Request, call: Call) -> web.Response:
     cat = request.app[INTAKE].catalogue
     query = request.query.get("q", "")
@@ -41,18 +57,28 @@ async def catalogue(request: web.Request, call: Call) -> web.Response:
 
 
 @routes.add(
-    "GET", "/api/catalogue/{code}", summary="One catalogue item with its materials",
-    tag="intake", answers={200: p.CatalogueItemView}, allow=ANYONE_SIGNED_IN, errors=(422,),
-)  # fmt: skip
+    "GET",
+    "/api/catalogue/{code}",
+    summary="One catalogue item with its materials",
+    tag="intake",
+    answers={200: p.CatalogueItemView},
+    allow=ANYONE_SIGNED_IN,
+    errors=(422,),
+)
 async def catalogue_item(request: web.Request, call: Call) -> web.Response:
     return answer(item_view(request.app[INTAKE].item(request.match_info["code"])))
 
 
 @routes.add(
-    "POST", "/api/cases", summary="Pre-check or submit a case from the window's ticket",
-    tag="intake", body=p.NewCaseRequest, answers={201: p.CaseView}, allow=STAFF,
+    "POST",
+    "/api/cases",
+    summary="Pre-check or submit a case from the window's ticket",
+    tag="intake",
+    body=p.NewCaseRequest,
+    answers={201: p.CaseView},
+    allow=STAFF,
     errors=(404, 409),
-)  # fmt: skip
+)
 async def new_case(request: web.Request, call: Call) -> web.Response:
     assert call.principal is not None
     intake = request.app[INTAKE]
@@ -61,11 +87,19 @@ async def new_case(request: web.Request, call: Call) -> web.Response:
 
 
 @routes.add(
-    "GET", "/api/cases", summary="Cases, newest first (masked applicants)", tag="intake",
-    answers={200: p.CaseList}, allow=STAFF,
-    query={"state": "prechecked, returned, accepted, ...", "alert": "warning or overdue",
-           "window": "a window number", "ticket": "a ticket number of today"},
-)  # fmt: skip
+    "GET",
+    "/api/cases",
+    summary="Cases, newest first (masked applicants)",
+    tag="intake",
+    answers={200: p.CaseList},
+    allow=STAFF,
+    query={
+        "state": "prechecked, returned, accepted, ...",
+        "alert": "warning or overdue",
+        "window": "a window number",
+        "ticket": "a ticket number of today",
+    },
+)
 async def list_cases(request: web.Request, call: Call) -> web.Response:
     intake = request.app[INTAKE]
     q = request.query
@@ -84,9 +118,14 @@ async def list_cases(request: web.Request, call: Call) -> web.Response:
 
 
 @routes.add(
-    "GET", "/api/cases/{ref}", summary="One case by id or case number", tag="intake",
-    answers={200: p.CaseView}, allow=STAFF, errors=(404,),
-)  # fmt: skip
+    "GET",
+    "/api/cases/{ref}",
+    summary="One case by id or case number",
+    tag="intake",
+    answers={200: p.CaseView},
+    allow=STAFF,
+    errors=(404,),
+)
 async def get_case(request: web.Request, call: Call) -> web.Response:
     intake = request.app[INTAKE]
     return answer(intake.view(await intake.case(request.match_info["ref"])))
@@ -94,13 +133,20 @@ async def get_case(request: web.Request, call: Call) -> web.Response:
 
 def _case_action(path: str, summary: str, body: type | None) -> Callable[[Handler], Handler]:
     return routes.add(
-        "POST", f"/api/cases/{{ref}}/{path}", summary=summary, tag="intake", body=body,
-        answers={200: p.CaseView}, allow=STAFF, errors=(404, 409),
-    )  # fmt: skip
+        "POST",
+        f"/api/cases/{{ref}}/{path}",
+        summary=summary,
+        tag="intake",
+        body=body,
+        answers={200: p.CaseView},
+        allow=STAFF,
+        errors=(404, 409),
+    )
 
 
-@_case_action("submit", "Submit a pre-checked case: accepted, or returned with a notice",
-              p.SubmitCaseRequest)  # fmt: skip
+@_case_action(
+    "submit", "Submit a pre-checked case: accepted, or returned with a notice", p.SubmitCaseRequest
+)
 async def submit_case(request: web.Request, call: Call) -> web.Response:
     assert call.principal is not None
     intake = request.app[INTAKE]
@@ -108,8 +154,9 @@ async def submit_case(request: web.Request, call: Call) -> web.Response:
     return answer(intake.view(case))
 
 
-@_case_action("materials", "Materials brought for a returned case (the clock restarts)",
-              p.MaterialsRequest)  # fmt: skip
+@_case_action(
+    "materials", "Materials brought for a returned case (the clock restarts)", p.MaterialsRequest
+)
 async def case_materials(request: web.Request, call: Call) -> web.Response:
     intake = request.app[INTAKE]
     return answer(intake.view(await intake.add_materials(request.match_info["ref"], call.body)))
@@ -142,10 +189,15 @@ async def issue_case(request: web.Request, call: Call) -> web.Response:
 
 
 @routes.add(
-    "GET", "/api/progress", summary="Where is my case: case number + last 4 phone digits",
-    tag="intake", answers={200: p.ProgressView}, allow=None, errors=(404, 429),
+    "GET",
+    "/api/progress",
+    summary="Where is my case: case number + last 4 phone digits",
+    tag="intake",
+    answers={200: p.ProgressView},
+    allow=None,
+    errors=(404, 429),
     query={"case_no": "the 12-digit case number", "phone4": "last 4 digits of the phone"},
-)  # fmt: skip
+)
 async def progress(request: web.Request, call: Call) -> web.Response:
     q = request.query
     who = request.app[SESSIONS].identify(request)

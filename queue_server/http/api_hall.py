@@ -15,10 +15,15 @@ routes = Routes()
 
 
 @routes.add(
-    "POST", "/api/login", summary="A clerk signs in at a window (opens it)", tag="staff",
-    body=p.LoginRequest, answers={200: p.LoginResponse}, allow=None,
+    "POST",
+    "/api/login",
+    summary="A clerk signs in at a window (opens it)",
+    tag="staff",
+    body=p.LoginRequest,
+    answers={200: p.LoginResponse},
+    allow=None,
     errors=(401, 403, 404, 409, 429),
-)  # fmt: skip
+)
 async def login(request: web.Request, call: Call) -> web.Response:
     body: p.LoginRequest = call.body
     token, who, expires = await request.app[SESSIONS].login(
@@ -44,9 +49,14 @@ def client_address(request: web.Request) -> str:
 
 
 @routes.add(
-    "POST", "/api/logout", summary="Sign out (closes the window)", tag="staff",
-    answers={204: None}, allow=STAFF, errors=(409,),
-)  # fmt: skip
+    "POST",
+    "/api/logout",
+    summary="Sign out (closes the window)",
+    tag="staff",
+    answers={204: None},
+    allow=STAFF,
+    errors=(409,),
+)
 async def logout(request: web.Request, call: Call) -> web.Response:
     assert call.principal is not None
     await request.app[SESSIONS].logout(call.principal)
@@ -54,9 +64,12 @@ async def logout(request: web.Request, call: Call) -> web.Response:
 
 
 @routes.add(
-    "GET", "/api/me", summary="Who this token belongs to", tag="staff",
+    "GET",
+    "/api/me",
+    summary="Who this token belongs to",
+    tag="staff",
     answers={200: p.StaffView},
-)  # fmt: skip
+)
 async def me(request: web.Request, call: Call) -> web.Response:
     who = call.principal
     assert who is not None
@@ -64,18 +77,25 @@ async def me(request: web.Request, call: Call) -> web.Response:
 
 
 @routes.add(
-    "GET", "/api/state", summary="Snapshot: windows, recent calls, waiting per service",
-    tag="hall", answers={200: p.StateSnapshot},
-)  # fmt: skip
+    "GET",
+    "/api/state",
+    summary="Snapshot: windows, recent calls, waiting per service",
+    tag="hall",
+    answers={200: p.StateSnapshot},
+)
 async def state(request: web.Request, call: Call) -> web.Response:
     return answer(request.app[SERVICE].snapshot())
 
 
 @routes.add(
-    "GET", "/api/ws", summary="Websocket: snapshot or missed events since SEQ, then live events",
-    tag="hall", answers={101: None}, allow=ANYONE_SIGNED_IN,
+    "GET",
+    "/api/ws",
+    summary="Websocket: snapshot or missed events since SEQ, then live events",
+    tag="hall",
+    answers={101: None},
+    allow=ANYONE_SIGNED_IN,
     query={"since": "the last seq this client has seen", "token": "a device or staff token"},
-)  # fmt: skip
+)
 async def stream(request: web.Request, call: Call) -> web.StreamResponse:
     raw = request.query.get("since")
     since = None
@@ -88,27 +108,39 @@ async def stream(request: web.Request, call: Call) -> web.StreamResponse:
 
 
 @routes.add(
-    "GET", "/api/openapi.json", summary="This document", tag="hall", answers={200: None},
+    "GET",
+    "/api/openapi.json",
+    summary="This document",
+    tag="hall",
+    answers={200: None},
     allow=None,
-)  # fmt: skip
+)
 async def openapi(request: web.Request, call: Call) -> web.Response:
     return web.json_response(request.app[OPENAPI])
 
 
 @routes.add(
-    "GET", "/api/clock", summary="The hall's clock (and whether it is simulated)", tag="hall",
+    "GET",
+    "/api/clock",
+    summary="The hall's clock (and whether it is simulated)",
+    tag="hall",
     answers={200: p.ClockView},
-)  # fmt: skip
+)
 async def clock(request: web.Request, call: Call) -> web.Response:
     hall_clock = request.app[SERVICE].clock
     return answer(p.ClockView(now=hall_clock.now(), simulated=hall_clock.simulated))
 
 
 @routes.add(
-    "POST", "/api/sim/clock", summary="Move a simulated clock forward (serve --sim-clock only)",
-    tag="hall", body=p.ClockRequest, answers={200: p.ClockView}, allow=SUPERVISORS,
+    "POST",
+    "/api/sim/clock",
+    summary="Move a simulated clock forward (serve --sim-clock only)",
+    tag="hall",
+    body=p.ClockRequest,
+    answers={200: p.ClockView},
+    allow=SUPERVISORS,
     errors=(409,),
-)  # fmt: skip
+)
 async def set_clock(request: web.Request, call: Call) -> web.Response:
     from queue_server.http.app import tick_once
 

@@ -23,11 +23,20 @@ def _refusal(request: web.Request, e: PeriodError) -> web.Response:
 
 
 @routes.add(
-    "GET", "/api/reports", summary="Report figures (docs/reports.md); today, live, by default",
-    tag="reports", answers={200: p.Report}, allow=SUPERVISORS, errors=(422,),
-    query={"day": "YYYY-MM-DD", "month": "YYYY-MM", "from": "YYYY-MM-DD (with to)",
-           "to": "YYYY-MM-DD (with from)"},
-)  # fmt: skip
+    "GET",
+    "/api/reports",
+    summary="Report figures (docs/reports.md); today, live, by default",
+    tag="reports",
+    answers={200: p.Report},
+    allow=SUPERVISORS,
+    errors=(422,),
+    query={
+        "day": "YYYY-MM-DD",
+        "month": "YYYY-MM",
+        "from": "YYYY-MM-DD (with to)",
+        "to": "YYYY-MM-DD (with from)",
+    },
+)
 async def report(request: web.Request, call: Call) -> web.Response:
     q = request.query
     try:
@@ -43,7 +52,12 @@ async def report(request: web.Request, call: Call) -> web.Response:
         period = Period.day(service.rules.business_day(now))
     # Its own connections on worker threads: a month's figures never hold up the hall.
     figures = await asyncio.to_thread(
-        compute, service.storage.path, request.app[CONFIG], period, as_of=now, live=live,
+        compute,
+        service.storage.path,
+        request.app[CONFIG],
+        period,
+        as_of=now,
+        live=live,
         catalogue=request.app[INTAKE].catalogue,
-    )  # fmt: skip
+    )
     return answer(figures)

@@ -34,10 +34,15 @@ def _issued(events: list[r.Event]) -> p.TicketView:
 
 
 @routes.add(
-    "POST", "/api/tickets", summary="Issue a ticket (kiosk, guide desk, clerk)", tag="tickets",
-    body=p.IssueTicketRequest, answers={201: p.TicketView, 200: p.TicketView},
-    allow=frozenset({"kiosk"}) | STAFF, errors=(404,),
-)  # fmt: skip
+    "POST",
+    "/api/tickets",
+    summary="Issue a ticket (kiosk, guide desk, clerk)",
+    tag="tickets",
+    body=p.IssueTicketRequest,
+    answers={201: p.TicketView, 200: p.TicketView},
+    allow=frozenset({"kiosk"}) | STAFF,
+    errors=(404,),
+)
 async def issue_ticket(request: web.Request, call: Call) -> web.Response:
     """A repeated `Idempotency-Key` from the same caller answers 200 with the same ticket."""
     body: p.IssueTicketRequest = call.body
@@ -61,10 +66,15 @@ async def issue_ticket(request: web.Request, call: Call) -> web.Response:
 
 
 @routes.add(
-    "POST", "/api/special-tickets", summary="Issue a special-call ticket (特呼号) after pre-check",
-    tag="tickets", body=p.SpecialTicketRequest, answers={201: p.TicketView},
-    allow=STAFF, errors=(404, 409),
-)  # fmt: skip
+    "POST",
+    "/api/special-tickets",
+    summary="Issue a special-call ticket (特呼号) after pre-check",
+    tag="tickets",
+    body=p.SpecialTicketRequest,
+    answers={201: p.TicketView},
+    allow=STAFF,
+    errors=(404, 409),
+)
 async def issue_special(request: web.Request, call: Call) -> web.Response:
     body: p.SpecialTicketRequest = call.body
     principal = call.principal
@@ -86,9 +96,14 @@ async def issue_special(request: web.Request, call: Call) -> web.Response:
 
 
 @routes.add(
-    "GET", "/api/tickets/{id}", summary="Public status of one ticket, by its opaque id",
-    tag="tickets", answers={200: p.TicketView}, allow=None, errors=(404,),
-)  # fmt: skip
+    "GET",
+    "/api/tickets/{id}",
+    summary="Public status of one ticket, by its opaque id",
+    tag="tickets",
+    answers={200: p.TicketView},
+    allow=None,
+    errors=(404,),
+)
 async def ticket_status(request: web.Request, call: Call) -> web.Response:
     svc = request.app[SERVICE]
     ticket = svc.hall.tickets.get(request.match_info["id"])
@@ -98,11 +113,19 @@ async def ticket_status(request: web.Request, call: Call) -> web.Response:
 
 
 @routes.add(
-    "GET", "/api/tickets", summary="Today's tickets, for staff (look a number up)",
-    tag="tickets", answers={200: p.TicketList}, allow=STAFF,
-    query={"number": "a ticket number such as A012", "state": "waiting, called, ...",
-           "service": "a service code", "limit": "at most this many (default 200)"},
-)  # fmt: skip
+    "GET",
+    "/api/tickets",
+    summary="Today's tickets, for staff (look a number up)",
+    tag="tickets",
+    answers={200: p.TicketList},
+    allow=STAFF,
+    query={
+        "number": "a ticket number such as A012",
+        "state": "waiting, called, ...",
+        "service": "a service code",
+        "limit": "at most this many (default 200)",
+    },
+)
 async def list_tickets(request: web.Request, call: Call) -> web.Response:
     svc = request.app[SERVICE]
     q = request.query
@@ -126,9 +149,15 @@ async def list_tickets(request: web.Request, call: Call) -> web.Response:
 
 def _supervised(path: str, summary: str, body: type | None = None) -> Callable[[Handler], Handler]:
     return routes.add(
-        "POST", path, summary=summary, tag="supervision", body=body,
-        answers={200: p.TicketView}, allow=SUPERVISORS | {"guide"}, errors=(404, 409),
-    )  # fmt: skip
+        "POST",
+        path,
+        summary=summary,
+        tag="supervision",
+        body=body,
+        answers={200: p.TicketView},
+        allow=SUPERVISORS | {"guide"},
+        errors=(404, 409),
+    )
 
 
 async def _apply(request: web.Request, command: r.Command) -> web.Response:

@@ -12,9 +12,13 @@ routes = Routes()
 
 
 @routes.add(
-    "GET", "/api/uplink", summary="The uplink to the district centre: acked seq, backlog, errors",
-    tag="hall", answers={200: pd.UplinkStatus}, allow=SUPERVISORS,
-)  # fmt: skip
+    "GET",
+    "/api/uplink",
+    summary="The uplink to the district centre: acked seq, backlog, errors",
+    tag="hall",
+    answers={200: pd.UplinkStatus},
+    allow=SUPERVISORS,
+)
 async def uplink_status(request: web.Request, call: Call) -> web.Response:
     if UPLINK not in request.app:
         return answer(pd.UplinkStatus(configured=False))

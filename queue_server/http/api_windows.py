@@ -41,16 +41,26 @@ def _window_answer(request: web.Request, number: int) -> web.Response:
 
 def _action(path: str, summary: str, body: type | None = None, window_answer: bool = False):  # type: ignore[no-untyped-def]
     return routes.add(
-        "POST", f"/api/windows/{{n}}/{path}", summary=summary, tag="windows", body=body,
-        answers={200: p.WindowView if window_answer else p.TicketView}, allow=STAFF,
+        "POST",
+        f"/api/windows/{{n}}/{path}",
+        summary=summary,
+        tag="windows",
+        body=body,
+        answers={200: p.WindowView if window_answer else p.TicketView},
+        allow=STAFF,
         errors=(404, 409),
-    )  # fmt: skip
+    )
 
 
 @routes.add(
-    "POST", "/api/windows/{n}/call-next", summary="Call the next ticket: 204 when none waits",
-    tag="windows", answers={200: p.TicketView, 204: None}, allow=STAFF, errors=(404, 409),
-)  # fmt: skip
+    "POST",
+    "/api/windows/{n}/call-next",
+    summary="Call the next ticket: 204 when none waits",
+    tag="windows",
+    answers={200: p.TicketView, 204: None},
+    allow=STAFF,
+    errors=(404, 409),
+)
 async def call_next(request: web.Request, call: Call) -> web.Response:
     number = _window(request, call)
     events = await request.app[SERVICE].run(r.CallNext(number))
@@ -116,9 +126,13 @@ async def resume(request: web.Request, call: Call) -> web.Response:
 
 
 @routes.add(
-    "GET", "/api/windows/{n}", summary="One window with its current ticket", tag="windows",
-    answers={200: p.WindowView}, errors=(404,),
-)  # fmt: skip
+    "GET",
+    "/api/windows/{n}",
+    summary="One window with its current ticket",
+    tag="windows",
+    answers={200: p.WindowView},
+    errors=(404,),
+)
 async def get_window(request: web.Request, call: Call) -> web.Response:
     try:
         number = int(request.match_info["n"])

@@ -32,17 +32,27 @@ PAGE_QUERY = {
 
 
 @routes.add(
-    "GET", "/display/hall", summary="Hall screen: latest calls, waiting per service (HTML)",
-    tag="pages", answers={200: None}, allow=None, query=PAGE_QUERY,
-)  # fmt: skip
+    "GET",
+    "/display/hall",
+    summary="Hall screen: latest calls, waiting per service (HTML)",
+    tag="pages",
+    answers={200: None},
+    allow=None,
+    query=PAGE_QUERY,
+)
 async def hall_page(request: web.Request, call: Call) -> web.Response:
     return _page(request, "hall", None)
 
 
 @routes.add(
-    "GET", "/display/window/{n}", summary="Window screen: the number served there (HTML)",
-    tag="pages", answers={200: None}, allow=None, query=PAGE_QUERY,
-)  # fmt: skip
+    "GET",
+    "/display/window/{n}",
+    summary="Window screen: the number served there (HTML)",
+    tag="pages",
+    answers={200: None},
+    allow=None,
+    query=PAGE_QUERY,
+)
 async def window_page(request: web.Request, call: Call) -> web.Response:
     raw = request.match_info["n"]
     number = ascii_number(raw) if len(raw) <= 4 else None
@@ -52,9 +62,13 @@ async def window_page(request: web.Request, call: Call) -> web.Response:
 
 
 def _page(
-    request: web.Request, kind: str, window: int | None, *, fault: str | None = None,
+    request: web.Request,
+    kind: str,
+    window: int | None,
+    *,
+    fault: str | None = None,
     shown: str = "",
-) -> web.Response:  # fmt: skip
+) -> web.Response:
     status = 200
     if fault is not None:
         status = 404

@@ -54,10 +54,15 @@ def _strings(area: str, lang: str) -> dict[str, str]:
 
 
 @routes.add(
-    "GET", "/rate/window/{n}", summary="Evaluator tablet at window n: rate the service (HTML)",
-    tag="pages", answers={200: None}, allow=None, errors=(401, 403, 404),
+    "GET",
+    "/rate/window/{n}",
+    summary="Evaluator tablet at window n: rate the service (HTML)",
+    tag="pages",
+    answers={200: None},
+    allow=None,
+    errors=(401, 403, 404),
     query={"token": "the window's evaluator device token", **_LANG_QUERY},
-)  # fmt: skip
+)
 async def rate_page(request: web.Request, call: Call) -> web.Response:
     raw = request.match_info["n"]
     number = ascii_number(raw) if len(raw) <= 4 else None
@@ -68,8 +73,15 @@ async def rate_page(request: web.Request, call: Call) -> web.Response:
     # otherwise; the browser's own language is a property of the device, not the visitor.
     lang = page_language(request, request.query.get("lang") or i18n.DEFAULT)
     strings = {code: _strings("rate", code) for code in i18n.LANGUAGES}
-    boot = {"window": number, "window_name": window.name if window else "", "lang": lang,
-            "fault": fault, "owner": owner, "lit_s": LIT_SECONDS, "strings": strings}  # fmt: skip
+    boot = {
+        "window": number,
+        "window_name": window.name if window else "",
+        "lang": lang,
+        "fault": fault,
+        "owner": owner,
+        "lit_s": LIT_SECONDS,
+        "strings": strings,
+    }
     s, esc = strings[lang], html.escape
     values = {k: esc(v) for k, v in s.items()} | {
         "lang": "en" if lang == "en" else "zh-CN",
@@ -112,11 +124,17 @@ def _rate_fault(
 
 
 @routes.add(
-    "GET", "/progress", summary="Case progress query form; ?case_no= prefills it (HTML)",
-    tag="pages", answers={200: None}, allow=None,
-    query={"case_no": "the case number (HZ202612040001), as the slips' QR code gives it",
-           **_LANG_QUERY},
-)  # fmt: skip
+    "GET",
+    "/progress",
+    summary="Case progress query form; ?case_no= prefills it (HTML)",
+    tag="pages",
+    answers={200: None},
+    allow=None,
+    query={
+        "case_no": "the case number (HZ202612040001), as the slips' QR code gives it",
+        **_LANG_QUERY,
+    },
+)
 async def progress_form(request: web.Request, call: Call) -> web.Response:
     lang = page_language(request)
     case_no = case_numbers.normalise(request.query.get("case_no", ""))
@@ -124,9 +142,14 @@ async def progress_form(request: web.Request, call: Call) -> web.Response:
 
 
 @routes.add(
-    "POST", "/progress", summary="Case progress answer: form fields case_no, phone4, lang (HTML)",
-    tag="pages", answers={200: None}, allow=None, errors=(404, 422, 429),
-)  # fmt: skip
+    "POST",
+    "/progress",
+    summary="Case progress answer: form fields case_no, phone4, lang (HTML)",
+    tag="pages",
+    answers={200: None},
+    allow=None,
+    errors=(404, 422, 429),
+)
 async def progress_answer(request: web.Request, call: Call) -> web.Response:
     try:
         form = await request.post()
@@ -193,11 +216,15 @@ def _answer(request: web.Request, view: p.ProgressView, lang: str) -> str:
     hall = view.hall_name_en if lang == "en" and view.hall_name_en else view.hall_name_zh
     left = view.remaining_workdays
     rows = [
-        ("case_no", view.case_no), ("district.hall", hall or ""), ("item", item),
-        ("accepted_at", _day(view.accepted_at, tz)), ("deadline", _day(view.deadline, tz)),
+        ("case_no", view.case_no),
+        ("district.hall", hall or ""),
+        ("item", item),
+        ("accepted_at", _day(view.accepted_at, tz)),
+        ("deadline", _day(view.deadline, tz)),
         ("district.remaining", "" if left is None else t("progress.district.days", lang, n=left)),
-        ("decided_at", _day(view.decided_at, tz)), ("issued_at", _day(view.issued_at, tz)),
-    ]  # fmt: skip
+        ("decided_at", _day(view.decided_at, tz)),
+        ("issued_at", _day(view.issued_at, tz)),
+    ]
     facts = "".join(
         f'<div class="{key.replace(".", "-")}"><dt>{esc(t(f"progress.{key}", lang))}</dt>'
         f"<dd>{esc(value)}</dd></div>"

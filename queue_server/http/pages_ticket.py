@@ -41,10 +41,15 @@ _HEADERS = {
 
 
 @routes.add(
-    "GET", "/t/{id}", summary="Live status page of one ticket, behind its QR code (HTML)",
-    tag="pages", answers={200: None}, allow=None, errors=(404,),
+    "GET",
+    "/t/{id}",
+    summary="Live status page of one ticket, behind its QR code (HTML)",
+    tag="pages",
+    answers={200: None},
+    allow=None,
+    errors=(404,),
     query={"lang": "zh or en (default: the browser's language)"},
-)  # fmt: skip
+)
 async def ticket_page(request: web.Request, call: Call) -> web.Response:
     lang = request.query.get("lang") or i18n.pick_language(request.headers.get("Accept-Language"))
     lang = lang if lang in i18n.LANGUAGES else i18n.DEFAULT

@@ -143,15 +143,24 @@ def _operation(route: Route, refs: dict[Any, dict[str, Any]]) -> dict[str, Any]:
         "responses": {},
     }
     params: list[dict[str, Any]] = [
-        {"name": n, "in": "path", "required": True,
-         "schema": {"type": "integer" if n == "n" else "string"}}
+        {
+            "name": n,
+            "in": "path",
+            "required": True,
+            "schema": {"type": "integer" if n == "n" else "string"},
+        }
         for n in re.findall(r"{(\w+)}", route.path)
-    ]  # fmt: skip
+    ]
     params += [
-        {"name": n, "in": "query", "required": False, "description": d,
-         "schema": {"type": "string"}}
+        {
+            "name": n,
+            "in": "query",
+            "required": False,
+            "description": d,
+            "schema": {"type": "string"},
+        }
         for n, d in route.query.items()
-    ]  # fmt: skip
+    ]
     if params:
         op["parameters"] = params
     if route.allow is not None:

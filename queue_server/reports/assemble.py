@@ -23,13 +23,38 @@ from queue_server.reports.rating_figures import RatingRows
 from queue_server.reports.ticket_figures import TicketSummary
 
 NO_TICKETS = p.TicketFigures(
-    issued=0, visitors=0, called=0, served=0, no_show=0, cancelled=0, expired=0,
-    no_show_rate=None, cancel_rate=None, wait=NO_DURATIONS, service=NO_DURATIONS,
-)  # fmt: skip
-NO_CASES = p.CaseFigures(accepted=0, immediate=0, finished=0, finished_early=0, overdue=0,
-                         early_rate=None, immediate_share=None)  # fmt: skip
-NO_RATINGS = p.RatingFigures(count=0, score_5=0, score_4=0, score_3=0, score_2=0, score_1=0,
-                             satisfaction_rate=None, bad=0, bad_followed_up=0)  # fmt: skip
+    issued=0,
+    visitors=0,
+    called=0,
+    served=0,
+    no_show=0,
+    cancelled=0,
+    expired=0,
+    no_show_rate=None,
+    cancel_rate=None,
+    wait=NO_DURATIONS,
+    service=NO_DURATIONS,
+)
+NO_CASES = p.CaseFigures(
+    accepted=0,
+    immediate=0,
+    finished=0,
+    finished_early=0,
+    overdue=0,
+    early_rate=None,
+    immediate_share=None,
+)
+NO_RATINGS = p.RatingFigures(
+    count=0,
+    score_5=0,
+    score_4=0,
+    score_3=0,
+    score_2=0,
+    score_1=0,
+    satisfaction_rate=None,
+    bad=0,
+    bad_followed_up=0,
+)
 CHANNELS = ("kiosk", "guide", "window", "online", "phone")
 # Which parts each grouping has: (tickets, cases, ratings).
 PARTS = {
@@ -81,9 +106,13 @@ def _order(config: Config, grouping: str) -> Callable[[str], tuple[int, int, str
 
 
 def groups(
-    config: Config, catalogue: Catalogue | None, grouping: str, tickets: TicketSummary,
-    cases: CaseRows, ratings: RatingRows,
-) -> list[p.GroupFigures]:  # fmt: skip
+    config: Config,
+    catalogue: Catalogue | None,
+    grouping: str,
+    tickets: TicketSummary,
+    cases: CaseRows,
+    ratings: RatingRows,
+) -> list[p.GroupFigures]:
     has_t, has_c, has_r = PARTS[grouping]
     t = tickets.by[grouping] if has_t else {}
     c = case_figures.figures_by(cases, grouping) if has_c else {}
@@ -135,17 +164,34 @@ def days(
 
 
 def assemble(
-    config: Config, catalogue: Catalogue | None, period: Period, as_of: dt.datetime, live: bool,
-    tickets: TicketSummary, cases: CaseRows, ratings: RatingRows, bad: list[p.BadRating],
-) -> p.Report:  # fmt: skip
+    config: Config,
+    catalogue: Catalogue | None,
+    period: Period,
+    as_of: dt.datetime,
+    live: bool,
+    tickets: TicketSummary,
+    cases: CaseRows,
+    ratings: RatingRows,
+    bad: list[p.BadRating],
+) -> p.Report:
     by = {
         g: groups(config, catalogue, g, tickets, cases, ratings)
         for g in ("hall", "services", "windows", "clerks", "items", "channels")
     }
     return p.Report(
-        hall=config.hall.name, first_day=period.first, last_day=period.last, live=live,
-        as_of=as_of, hall_figures=by["hall"][0], services=by["services"],
-        windows=by["windows"], clerks=by["clerks"], items=by["items"], channels=by["channels"],
-        hours=tickets.hours, days=days(period, tickets, cases, ratings),
-        wait_distribution=tickets.wait_distribution, bad_ratings=bad,
-    )  # fmt: skip
+        hall=config.hall.name,
+        first_day=period.first,
+        last_day=period.last,
+        live=live,
+        as_of=as_of,
+        hall_figures=by["hall"][0],
+        services=by["services"],
+        windows=by["windows"],
+        clerks=by["clerks"],
+        items=by["items"],
+        channels=by["channels"],
+        hours=tickets.hours,
+        days=days(period, tickets, cases, ratings),
+        wait_distribution=tickets.wait_distribution,
+        bad_ratings=bad,
+    )

@@ -79,16 +79,21 @@ class CaseQuery:
             tails.append(f"""FROM cases WHERE rowid IN (
                 SELECT rowid FROM cases WHERE state = 'accepted' AND deadline < :judge
                 UNION SELECT rowid FROM cases WHERE overdue = 1)
-                AND NOT {self.in_period}""")  # fmt: skip
+                AND NOT {self.in_period}""")
         return [
             conn.execute(f"SELECT {self.select} {tail}", self.args).fetchone() for tail in tails
         ]
 
 
 def query(
-    period: Period, start_ts: float, end_ts: float, tz: dt.tzinfo, judge_day: dt.date,
-    day_starts_at: dt.time, staff: StaffIds,
-) -> CaseQuery:  # fmt: skip
+    period: Period,
+    start_ts: float,
+    end_ts: float,
+    tz: dt.tzinfo,
+    judge_day: dt.date,
+    day_starts_at: dt.time,
+    staff: StaffIds,
+) -> CaseQuery:
     def local(column: str) -> str:
         return local_offset_sql(column, start_ts, end_ts, tz)
 
@@ -103,16 +108,28 @@ def query(
         "AND (decided_at IS NULL OR decided_at >= :e))"
     )
     fields: list[Field] = [
-        ("accepted_day", f"CASE WHEN {accepted} THEN {day_index('accepted_at', start_local)} + 1 "
-         "ELSE 0 END", 13, 1),
-        ("decided_day", f"CASE WHEN {decided} THEN {day_index('decided_at', start_local)} + 1 "
-         "ELSE 0 END", 13, 1),
+        (
+            "accepted_day",
+            f"CASE WHEN {accepted} THEN {day_index('accepted_at', start_local)} + 1 ELSE 0 END",
+            13,
+            1,
+        ),
+        (
+            "decided_day",
+            f"CASE WHEN {decided} THEN {day_index('decided_at', start_local)} + 1 ELSE 0 END",
+            13,
+            1,
+        ),
         # The decision's calendar date (as deadlines are dates), counted from the first day.
-        ("decided_date", f"CASE WHEN {decided} THEN {day_index('decided_at', midnight)} + 1 "
-         "ELSE 0 END", 13, 1),
+        (
+            "decided_date",
+            f"CASE WHEN {decided} THEN {day_index('decided_at', midnight)} + 1 ELSE 0 END",
+            13,
+            1,
+        ),
         ("immediate", "coalesce(immediate, 0)", 1, 0),
         ("open_late", f"coalesce({open_late}, 0)", 1, 0),
-    ]  # fmt: skip
+    ]
     where: list[Field] = [("window", "coalesce(window, -1) + 1", 16, 1)]
     if staff.numbers is not None:
         where.append(("staff", staff.SQL, STAFF_BITS + 1, 0))
@@ -121,11 +138,14 @@ def query(
     # The unary + keeps SQLite off the time indexes in the scan: the row-id range is cheaper.
     scan = [f"(+{c} >= :s AND +{c} < :e)" for c in ("accepted_at", "decided_at")]
     return CaseQuery(
-        period=period, fields=fields, where=where,
+        period=period,
+        fields=fields,
+        where=where,
         select=select_list([packed(fields), packed(where)], texts),
         args={"s": start_ts, "e": end_ts, "judge": judge_day.isoformat()},
-        in_period=f"({scan[0]} OR {scan[1]})", text_staff=staff.numbers is None,
-    )  # fmt: skip
+        in_period=f"({scan[0]} OR {scan[1]})",
+        text_staff=staff.numbers is None,
+    )
 
 
 def rows_of(q: CaseQuery, rows: list[Any], staff: StaffIds) -> CaseRows:
@@ -136,26 +156,35 @@ def rows_of(q: CaseQuery, rows: list[Any], staff: StaffIds) -> CaseRows:
     clerks = group_text(words[1]) if q.text_staff else staff.grouping(f["staff"])
     acc_day, dec_day, dec_date = f["accepted_day"], f["decided_day"], f["decided_date"]
     first = q.period.first.toordinal()
-    due = np.array([dt.date.fromisoformat(v).toordinal() - first if v else -(2**40)
-                    for v in deadline.values] or [0], dtype=np.int64)[deadline.codes]  # fmt: skip
+    due = np.array(
+        [dt.date.fromisoformat(v).toordinal() - first if v else -(2**40) for v in deadline.values]
+        or [0],
+        dtype=np.int64,
+    )[deadline.codes]
     judged = (dec_day >= 0) & (due > -(2**40))
     return CaseRows(
-        accepted_day=acc_day, decided_day=dec_day, immediate=f["immediate"],
+        accepted_day=acc_day,
+        decided_day=dec_day,
+        immediate=f["immediate"],
         early=(judged & (dec_date < due)).astype(np.int64),
         overdue=((judged & (dec_date > due)) | (f["open_late"] == 1)).astype(np.int64),
         groupings={
-            "hall": group_all(len(acc_day)), "services": group_text(service),
-            "windows": group_ints(f["window"]), "clerks": clerks,
+            "hall": group_all(len(acc_day)),
+            "services": group_text(service),
+            "windows": group_ints(f["window"]),
+            "clerks": clerks,
             "items": group_text(item),
         },
-    )  # fmt: skip
+    )
 
 
 def _row_range(
     conn: sqlite3.Connection, conditions: tuple[str, ...], args: dict[str, object]
 ) -> tuple[int, int]:
-    ends = [conn.execute(f"SELECT min(rowid), max(rowid) FROM cases WHERE {c}", args).fetchone()
-            for c in conditions]  # fmt: skip
+    ends = [
+        conn.execute(f"SELECT min(rowid), max(rowid) FROM cases WHERE {c}", args).fetchone()
+        for c in conditions
+    ]
     lows = [lo for lo, _ in ends if lo is not None]
     highs = [hi for _, hi in ends if hi is not None]
     return (min(lows), max(highs)) if lows else (0, -1)
@@ -176,11 +205,14 @@ def figures_by(rows: CaseRows, grouping: str) -> dict[str, p.CaseFigures]:
         if not (accepted[g] or finished[g] or overdue[g]):
             continue  # read only to judge other periods' cases: nothing in this one
         out[name] = p.CaseFigures(
-            accepted=int(accepted[g]), immediate=int(immediate[g]), finished=int(finished[g]),
-            finished_early=int(early[g]), overdue=int(overdue[g]),
+            accepted=int(accepted[g]),
+            immediate=int(immediate[g]),
+            finished=int(finished[g]),
+            finished_early=int(early[g]),
+            overdue=int(overdue[g]),
             early_rate=rate(int(early[g]), int(finished[g])),
             immediate_share=rate(int(immediate[g]), int(accepted[g])),
-        )  # fmt: skip
+        )
     return out
 
 

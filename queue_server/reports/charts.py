@@ -37,14 +37,27 @@ def _chart(kind: str, title: str, **options: Any) -> Any:
     from pygal.style import Style  # type: ignore[import-untyped]
 
     style = Style(
-        font_family=FONTS, background="white", plot_background="white", colors=COLOURS,
-        title_font_size=22, legend_font_size=17, label_font_size=LABEL_FONT_PX,
+        font_family=FONTS,
+        background="white",
+        plot_background="white",
+        colors=COLOURS,
+        title_font_size=22,
+        legend_font_size=17,
+        label_font_size=LABEL_FONT_PX,
         major_label_font_size=LABEL_FONT_PX,
-    )  # fmt: skip
+    )
     chart = getattr(pygal, kind)(
-        style=style, js=[], width=800, height=400, legend_at_bottom=True, title=title,
-        show_y_guides=True, print_values=False, truncate_label=-1, **options,
-    )  # fmt: skip
+        style=style,
+        js=[],
+        width=800,
+        height=400,
+        legend_at_bottom=True,
+        title=title,
+        show_y_guides=True,
+        print_values=False,
+        truncate_label=-1,
+        **options,
+    )
     return chart
 
 
@@ -158,11 +171,15 @@ def wait_distribution(report: p.Report, lang: str) -> list[str]:
     chart = _chart("Bar", t("wait_distribution"), show_legend=False)
     chart.add(t("wait_distribution"), [b.count for b in report.wait_distribution])
     _count_axis(chart, max(b.count for b in report.wait_distribution))
-    fit_x_labels(chart, [
-        t("minutes", lo=b.from_min, hi=b.to_min) if b.to_min is not None
-        else t("minutes_over", lo=b.from_min)
-        for b in report.wait_distribution
-    ])  # fmt: skip
+    fit_x_labels(
+        chart,
+        [
+            t("minutes", lo=b.from_min, hi=b.to_min)
+            if b.to_min is not None
+            else t("minutes_over", lo=b.from_min)
+            for b in report.wait_distribution
+        ],
+    )
     return [_svg(chart)]
 
 

@@ -58,9 +58,11 @@ def parse(
 
 
 def fetch_columns(
-    conn: sqlite3.Connection, ints: Sequence[str], texts: Sequence[str],
+    conn: sqlite3.Connection,
+    ints: Sequence[str],
+    texts: Sequence[str],
     tails: Sequence[tuple[str, Sequence[Any] | Mapping[str, Any]]],
-) -> tuple[list[IntArray], list[Coded]]:  # fmt: skip
+) -> tuple[list[IntArray], list[Coded]]:
     """The columns of the rows that each `FROM ...` tail (with its arguments) selects."""
     select = select_list(ints, texts)
     rows = [conn.execute(f"SELECT {select} {tail}", args).fetchone() for tail, args in tails]
@@ -179,14 +181,15 @@ class Ranked:
             p90 = values[np.maximum(starts + ceil_rank(counts, 9, 10) - 1, 0)]
         return [
             p.Durations(
-                count=int(counts[g]), mean_s=_seconds(float(sums[g]) / int(counts[g])),
+                count=int(counts[g]),
+                mean_s=_seconds(float(sums[g]) / int(counts[g])),
                 median_s=_seconds(float(median[g])) if ranks else None,
                 p90_s=_seconds(float(p90[g])) if ranks else None,
             )
             if counts[g]
             else NO_DURATIONS
             for g in range(groups)
-        ]  # fmt: skip
+        ]
 
 
 NO_DURATIONS = p.Durations(count=0, mean_s=None, median_s=None, p90_s=None)
@@ -204,15 +207,18 @@ Grouping = tuple[list[str], IntArray]
 def group_text(column: Coded) -> Grouping:
     names = [v for v in column.values if v is not None]
     position = {v: i for i, v in enumerate(names)}
-    remap = np.array([position.get(v, -1) if v is not None else -1 for v in column.values]
-                     or [-1], dtype=np.int64)  # fmt: skip
+    remap = np.array(
+        [position.get(v, -1) if v is not None else -1 for v in column.values] or [-1],
+        dtype=np.int64,
+    )
     return names, remap[column.codes] if len(column.codes) else column.codes
 
 
 def group_ints(column: IntArray, missing: int = -1) -> Grouping:
     """Small integer keys (window numbers, under 2^16); `missing` marks a row with none."""
-    seen = np.bincount(column[column != missing] if missing >= 0 else column[column >= 0],
-                       minlength=1)  # fmt: skip
+    seen = np.bincount(
+        column[column != missing] if missing >= 0 else column[column >= 0], minlength=1
+    )
     present = np.flatnonzero(seen)
     if missing >= 0:
         present = present[present != missing]

@@ -32,10 +32,15 @@ Read = Callable[[sqlite3.Connection], Any]
 
 
 def compute(
-    db: str | Path | sqlite3.Connection, config: Config, period: Period | None = None, *,
-    as_of: dt.datetime | None = None, live: bool = False, catalogue: Catalogue | None = None,
+    db: str | Path | sqlite3.Connection,
+    config: Config,
+    period: Period | None = None,
+    *,
+    as_of: dt.datetime | None = None,
+    live: bool = False,
+    catalogue: Catalogue | None = None,
     progress: Progress | None = None,
-) -> p.Report:  # fmt: skip
+) -> p.Report:
     """The report of `period` (None: every day in the database).
 
     `as_of` is when open cases are judged overdue; by default the time of the last
@@ -104,9 +109,14 @@ def last_event_time(conn: sqlite3.Connection) -> float | None:
 
 
 def _compute(
-    conns: list[sqlite3.Connection], config: Config, period: Period | None,
-    as_of: dt.datetime | None, live: bool, catalogue: Catalogue | None, say: Progress,
-) -> p.Report:  # fmt: skip
+    conns: list[sqlite3.Connection],
+    config: Config,
+    period: Period | None,
+    as_of: dt.datetime | None,
+    live: bool,
+    catalogue: Catalogue | None,
+    say: Progress,
+) -> p.Report:
     tz = config.hall.tz
     if as_of is None:
         last = last_event_time(conns[0])
@@ -121,9 +131,15 @@ def _compute(
 
 
 def _figures(
-    conns: list[sqlite3.Connection], config: Config, period: Period, as_of: dt.datetime,
-    live: bool, catalogue: Catalogue | None, say: Progress, staff: StaffIds,
-) -> p.Report:  # fmt: skip
+    conns: list[sqlite3.Connection],
+    config: Config,
+    period: Period,
+    as_of: dt.datetime,
+    live: bool,
+    catalogue: Catalogue | None,
+    say: Progress,
+    staff: StaffIds,
+) -> p.Report:
     tz = config.hall.tz
     start_ts, end_ts = bounds(period, tz, config.hall.day_starts_at)
     judge_day = min(period.last, as_of.astimezone(tz).date())
@@ -132,14 +148,16 @@ def _figures(
     ticket_reads = [
         partial(_ticket_rows, part, start_ts, end_ts, tz, staff) for part in _halves(period)
     ]
-    cases_query = case_figures.query(period, start_ts, end_ts, tz, judge_day,
-                                     config.hall.day_starts_at, staff)  # fmt: skip
+    cases_query = case_figures.query(
+        period, start_ts, end_ts, tz, judge_day, config.hall.day_starts_at, staff
+    )
     case_reads = [partial(cases_query.read, part=i, parts=2) for i in range(2)]
     reads: list[Read] = [
-        *ticket_reads, *case_reads,
+        *ticket_reads,
+        *case_reads,
         partial(rating_figures.load, period=period, staff=staff),
         partial(rating_figures.bad_ratings, period=period, tz=tz),
-    ]  # fmt: skip
+    ]
     with _Reader(conns) as reader:
         pending = [reader.submit(read) for read in reads]
         done = iter(pending)
@@ -161,9 +179,13 @@ def _halves(period: Period) -> list[Period]:
 
 
 def _ticket_rows(
-    part: Period, start_ts: float, end_ts: float, tz: dt.tzinfo, staff: StaffIds,
+    part: Period,
+    start_ts: float,
+    end_ts: float,
+    tz: dt.tzinfo,
+    staff: StaffIds,
     conn: sqlite3.Connection,
-) -> list[Any]:  # fmt: skip
+) -> list[Any]:
     sql, args = ticket_figures.query(part, start_ts, end_ts, tz, staff)
     return conn.execute(sql, args).fetchall()
 

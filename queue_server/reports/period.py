@@ -76,9 +76,11 @@ def _date(text: str, what: str) -> dt.date:
 
 
 def parse_period(
-    day: str | None = None, month: str | None = None, first: str | None = None,
+    day: str | None = None,
+    month: str | None = None,
+    first: str | None = None,
     last: str | None = None,
-) -> Period | None:  # fmt: skip
+) -> Period | None:
     """The period the user asked for; None for "no period given"."""
     given = [n for n, v in (("day", day), ("month", month), ("from", first), ("to", last)) if v]
     if (day or month) and len(given) > 1:
@@ -120,7 +122,8 @@ def local_offset_sql(column: str, start_ts: float, end_ts: float, tz: dt.tzinfo)
         ts += 3600
     if len(changes) == 1:
         return f"({column} + {changes[0][1]})"
-    cases = " ".join(f"WHEN {column} < {at!r} THEN {off}" for (at, _), (_, off) in
-                     zip(changes[1:], changes, strict=False))  # fmt: skip
+    cases = " ".join(
+        f"WHEN {column} < {at!r} THEN {off}"
+        for (at, _), (_, off) in zip(changes[1:], changes, strict=False)
+    )
     return f"({column} + CASE {cases} ELSE {changes[-1][1]} END)"
-

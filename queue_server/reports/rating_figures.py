@@ -48,8 +48,12 @@ def _range(conn: sqlite3.Connection, period: Period) -> tuple[str, dict[str, obj
         "SELECT min(rowid), max(rowid) FROM ratings WHERE business_day BETWEEN ? AND ?",
         (period.first.isoformat(), period.last.isoformat()),
     ).fetchone()
-    args = {"lo": lo or 0, "hi": hi or -1, "first": period.first.isoformat(),
-            "last": period.last.isoformat()}  # fmt: skip
+    args = {
+        "lo": lo or 0,
+        "hi": hi or -1,
+        "first": period.first.isoformat(),
+        "last": period.last.isoformat(),
+    }
     # The unary + keeps SQLite from using the day index here: the row-id range is cheaper.
     return (
         "FROM ratings WHERE rowid BETWEEN :lo AND :hi AND +business_day BETWEEN :first AND :last",
@@ -63,7 +67,7 @@ def load(conn: sqlite3.Connection, period: Period, staff: StaffIds) -> RatingRow
         ("score", "score", 3, 0),
         ("followed", "followed_up_at IS NOT NULL", 1, 0),
         ("window", "coalesce(window, -1) + 1", 16, 1),
-    ]  # fmt: skip
+    ]
     if staff.numbers is not None:
         fields.append(("staff", staff.SQL, STAFF_BITS + 1, 0))
     texts = [joined("service", "item", "business_day")]
@@ -74,15 +78,22 @@ def load(conn: sqlite3.Connection, period: Period, staff: StaffIds) -> RatingRow
     service, item, day = split(words[0], 3)
     clerks = staff.grouping(f["staff"]) if staff.numbers is not None else group_text(words[1])
     first = period.first.toordinal()
-    day_index = np.array([dt.date.fromisoformat(v).toordinal() - first if v else -1
-                          for v in day.values] or [-1], dtype=np.int64)  # fmt: skip
+    day_index = np.array(
+        [dt.date.fromisoformat(v).toordinal() - first if v else -1 for v in day.values] or [-1],
+        dtype=np.int64,
+    )
     return RatingRows(
-        score=score, followed_up=followed, day=day_index[day.codes] if len(day.codes) else score,
+        score=score,
+        followed_up=followed,
+        day=day_index[day.codes] if len(day.codes) else score,
         groupings={
-            "hall": group_all(len(score)), "services": group_text(service),
-            "windows": group_ints(window), "clerks": clerks, "items": group_text(item),
+            "hall": group_all(len(score)),
+            "services": group_text(service),
+            "windows": group_ints(window),
+            "clerks": clerks,
+            "items": group_text(item),
         },
-    )  # fmt: skip
+    )
 
 
 def figures_by(rows: RatingRows, grouping: str) -> dict[str, p.RatingFigures]:
@@ -96,11 +107,16 @@ def figures_by(rows: RatingRows, grouping: str) -> dict[str, p.RatingFigures]:
         scores = {s: int(by_score[s][g]) for s in range(1, 6)}
         total = sum(scores.values())
         out[name] = p.RatingFigures(
-            count=total, score_5=scores[5], score_4=scores[4], score_3=scores[3],
-            score_2=scores[2], score_1=scores[1],
+            count=total,
+            score_5=scores[5],
+            score_4=scores[4],
+            score_3=scores[3],
+            score_2=scores[2],
+            score_1=scores[1],
             satisfaction_rate=rate(scores[4] + scores[5], total),
-            bad=sum(scores[s] for s in BAD), bad_followed_up=int(followed[g]),
-        )  # fmt: skip
+            bad=sum(scores[s] for s in BAD),
+            bad_followed_up=int(followed[g]),
+        )
     return out
 
 

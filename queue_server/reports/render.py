@@ -57,30 +57,38 @@ def _cards(report: p.Report, lang: str) -> list[tuple[str, str]]:
 
 
 def html(
-    report: p.Report, lang: str = "zh", generated: dt.datetime | None = None,
+    report: p.Report,
+    lang: str = "zh",
+    generated: dt.datetime | None = None,
     page_tables: list[Table] | None = None,
-) -> str:  # fmt: skip
+) -> str:
     """The page; `page_tables` replaces the hall's tables (the district's page has its own)."""
     import jinja2
     from markupsafe import Markup
 
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, trim_blocks=True,
-        lstrip_blocks=True, undefined=jinja2.StrictUndefined,
-    )  # fmt: skip
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
     tz = report.as_of.tzinfo
     generated = generated or dt.datetime.now(tz)
     return env.get_template("report.html.j2").render(
-        report=report, lang=lang, cards=_cards(report, lang),
+        report=report,
+        lang=lang,
+        cards=_cards(report, lang),
         tables=tables(report, lang) if page_tables is None else page_tables,
         charts=[Markup(svg) for svg in charts(report, lang)],
         period=Period(report.first_day, report.last_day).label(),
         generated=generated.strftime("%Y-%m-%d %H:%M"),
         as_of=report.as_of.strftime("%Y-%m-%d %H:%M"),
         t=lambda key, **v: i18n.text(f"reports.{key}", lang, **v),
-        en=lambda key, **v: i18n.text(f"reports.{key}", "en", **v), show=_show,
+        en=lambda key, **v: i18n.text(f"reports.{key}", "en", **v),
+        show=_show,
         limit=PAGE_ROWS,
-    )  # fmt: skip
+    )
 
 
 def write_csv(table: Table, path: Path, lang: str) -> None:

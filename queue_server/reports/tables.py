@@ -65,8 +65,15 @@ RATING_COLUMNS: list[tuple[str, Callable[[p.RatingFigures], Cell]]] = [
     ("bad", lambda r: r.bad),
     ("bad_followed_up", lambda r: r.bad_followed_up),
 ]
-KEY_COLUMN = {"services": "key", "windows": "window", "clerks": "clerk", "items": "item",
-              "channels": "channel", "summary": "key", "halls": "hall"}  # fmt: skip
+KEY_COLUMN = {
+    "services": "key",
+    "windows": "window",
+    "clerks": "clerk",
+    "items": "item",
+    "channels": "channel",
+    "summary": "key",
+    "halls": "hall",
+}
 
 
 def group_table(name: str, groups: list[p.GroupFigures], lang: str) -> Table:
@@ -101,28 +108,98 @@ def tables(report: p.Report, lang: str) -> list[Table]:
         out.append(group_table(name, getattr(report, name), lang))
     busy = [h.hour for h in report.hours if h.issued]  # the hall's opening hours, as lived
     hours = report.hours[min(busy) : max(busy) + 1] if busy else []
-    out.append(Table("hours", "hours", ["hour", "issued", "called", "wait_mean", "wait_median",
-                                        "wait_p90"], [
-        [f"{h.hour:02d}:00", h.issued, h.wait.count, h.wait.mean_s, h.wait.median_s, h.wait.p90_s]
-        for h in hours
-    ]))  # fmt: skip
-    out.append(Table("days", "days", ["day", "issued", "visitors", "served", "no_show",
-                                      "wait_mean", "service_mean", "cases_accepted",
-                                      "cases_finished", "ratings", "satisfaction_rate"], [
-        [d.day.isoformat(), d.issued, d.visitors, d.served, d.no_show, d.wait_mean_s,
-         d.service_mean_s, d.cases_accepted, d.cases_finished, d.ratings,
-         percent(d.satisfaction_rate)]
-        for d in report.days
-    ]))  # fmt: skip
-    out.append(Table("waits", "waits", ["from_min", "to_min", "count"], [
-        [b.from_min, b.to_min, b.count] for b in report.wait_distribution
-    ]))  # fmt: skip
-    out.append(Table("bad_ratings", "bad_ratings", ["rating_id", "day", "ticket", "service",
-                                                    "window", "clerk", "item", "score", "at",
-                                                    "followed_up_at"], [
-        [r.id, r.business_day.isoformat(), r.ticket_number, r.service, r.window, r.staff_id,
-         r.item, r.score, r.at.strftime("%Y-%m-%d %H:%M:%S"),
-         r.followed_up_at.strftime("%Y-%m-%d %H:%M:%S") if r.followed_up_at else None]
-        for r in report.bad_ratings
-    ]))  # fmt: skip
+    out.append(
+        Table(
+            "hours",
+            "hours",
+            ["hour", "issued", "called", "wait_mean", "wait_median", "wait_p90"],
+            [
+                [
+                    f"{h.hour:02d}:00",
+                    h.issued,
+                    h.wait.count,
+                    h.wait.mean_s,
+                    h.wait.median_s,
+                    h.wait.p90_s,
+                ]
+                for h in hours
+            ],
+        )
+    )
+    out.append(
+        Table(
+            "days",
+            "days",
+            [
+                "day",
+                "issued",
+                "visitors",
+                "served",
+                "no_show",
+                "wait_mean",
+                "service_mean",
+                "cases_accepted",
+                "cases_finished",
+                "ratings",
+                "satisfaction_rate",
+            ],
+            [
+                [
+                    d.day.isoformat(),
+                    d.issued,
+                    d.visitors,
+                    d.served,
+                    d.no_show,
+                    d.wait_mean_s,
+                    d.service_mean_s,
+                    d.cases_accepted,
+                    d.cases_finished,
+                    d.ratings,
+                    percent(d.satisfaction_rate),
+                ]
+                for d in report.days
+            ],
+        )
+    )
+    out.append(
+        Table(
+            "waits",
+            "waits",
+            ["from_min", "to_min", "count"],
+            [[b.from_min, b.to_min, b.count] for b in report.wait_distribution],
+        )
+    )
+    out.append(
+        Table(
+            "bad_ratings",
+            "bad_ratings",
+            [
+                "rating_id",
+                "day",
+                "ticket",
+                "service",
+                "window",
+                "clerk",
+                "item",
+                "score",
+                "at",
+                "followed_up_at",
+            ],
+            [
+                [
+                    r.id,
+                    r.business_day.isoformat(),
+                    r.ticket_number,
+                    r.service,
+                    r.window,
+                    r.staff_id,
+                    r.item,
+                    r.score,
+                    r.at.strftime("%Y-%m-%d %H:%M:%S"),
+                    r.followed_up_at.strftime("%Y-%m-%d %H:%M:%S") if r.followed_up_at else None,
+                ]
+                for r in report.bad_ratings
+            ],
+        )
+    )
     return out

@@ -92,22 +92,26 @@ def rows_of(rows: list[Any], staff: StaffIds) -> TicketRows:
     outcome = np.array(
         [position.get(r[4], position["open"]) * 2 + (r[3] == "special") for r in rows],
         dtype=np.int64,
-    )[combo]  # fmt: skip
+    )[combo]
     # A ticket's window and clerk are those that finished it or, for a no-show, called it
     # last; a ticket no window holds now (never called, or moved on) has neither.
     names, clerk_codes = staff.grouping(keys >> 19) if texts == 0 else group_text(words[0])
     groups = {
         "hall": (["hall"], np.zeros(len(combo), dtype=np.int64)),
-        "days": per_ticket(0), "services": per_ticket(1), "channels": per_ticket(2),
+        "days": per_ticket(0),
+        "services": per_ticket(1),
+        "channels": per_ticket(2),
         "windows": group_ints(window, missing=0),
         "clerks": (names, np.where(window != 0, clerk_codes, -1)),
-    }  # fmt: skip
+    }
     return TicketRows(
         # 32-bit codes: every grouping gathers them per ticket, and half the bytes move faster.
         groups={g: (n, codes.astype(np.int32)) for g, (n, codes) in groups.items()},
-        outcome=outcome, hour=hour, wait=Ranked(wait),
+        outcome=outcome,
+        hour=hour,
+        wait=Ranked(wait),
         service=Ranked(np.where(outcome // 2 == 0, service, -1)),
-    )  # fmt: skip
+    )
 
 
 def figures_by(rows: TicketRows, grouping: str) -> dict[str, p.TicketFigures]:
@@ -125,11 +129,18 @@ def figures_by(rows: TicketRows, grouping: str) -> dict[str, p.TicketFigures]:
             continue  # a clerk seen only on tickets that have since left the window
         n, no_show, cancelled = int(issued[g]), int(ended["no_show"][g]), int(ended["cancelled"][g])
         out[name] = p.TicketFigures(
-            issued=n, visitors=n - int(special[g]), called=waits[g].count,
-            served=int(ended["done"][g]), no_show=no_show, cancelled=cancelled,
-            expired=int(ended["expired"][g]), no_show_rate=rate(no_show, n),
-            cancel_rate=rate(cancelled, n), wait=waits[g], service=services[g],
-        )  # fmt: skip
+            issued=n,
+            visitors=n - int(special[g]),
+            called=waits[g].count,
+            served=int(ended["done"][g]),
+            no_show=no_show,
+            cancelled=cancelled,
+            expired=int(ended["expired"][g]),
+            no_show_rate=rate(no_show, n),
+            cancel_rate=rate(cancelled, n),
+            wait=waits[g],
+            service=services[g],
+        )
     return out
 
 
@@ -145,8 +156,9 @@ class TicketSummary:
 def summary(rows: TicketRows) -> TicketSummary:
     return TicketSummary(
         by={g: figures_by(rows, g) for g in rows.groups},
-        hours=hours(rows), wait_distribution=wait_distribution(rows),
-    )  # fmt: skip
+        hours=hours(rows),
+        wait_distribution=wait_distribution(rows),
+    )
 
 
 def hours(rows: TicketRows) -> list[p.HourFigures]:

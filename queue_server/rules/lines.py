@@ -57,9 +57,11 @@ class WaitingLines:
     """Every line of the day, over the hall's own ticket and window tables."""
 
     def __init__(
-        self, services: dict[str, ServiceRule], windows: dict[int, Window],
+        self,
+        services: dict[str, ServiceRule],
+        windows: dict[int, Window],
         tickets: dict[str, Ticket],
-    ) -> None:  # fmt: skip
+    ) -> None:
         self._services = services
         self._windows = windows
         self._tickets = tickets

@@ -57,13 +57,34 @@ _UPSERT_CASE = (
 
 def case_row(c: Case, case_day: dt.date | None) -> tuple[Any, ...]:
     return (
-        c.id, c.case_no, case_day.isoformat() if case_day else None, c.item, c.service, c.state,
-        int(c.immediate), c.ticket_id, c.ticket_number, c.window, c.staff_id, c.applicant_name,
-        c.id_type, c.id_number, c.phone, json.dumps(c.received, ensure_ascii=False),
-        json.dumps(c.missing, ensure_ascii=False), seconds(c.created_at), seconds(c.accepted_at),
-        c.deadline.isoformat() if c.deadline else None, c.promised_days, seconds(c.decided_at),
-        seconds(c.issued_at), c.reason, c.clock_restarts, int(c.warned), int(c.overdue),
-    )  # fmt: skip
+        c.id,
+        c.case_no,
+        case_day.isoformat() if case_day else None,
+        c.item,
+        c.service,
+        c.state,
+        int(c.immediate),
+        c.ticket_id,
+        c.ticket_number,
+        c.window,
+        c.staff_id,
+        c.applicant_name,
+        c.id_type,
+        c.id_number,
+        c.phone,
+        json.dumps(c.received, ensure_ascii=False),
+        json.dumps(c.missing, ensure_ascii=False),
+        seconds(c.created_at),
+        seconds(c.accepted_at),
+        c.deadline.isoformat() if c.deadline else None,
+        c.promised_days,
+        seconds(c.decided_at),
+        seconds(c.issued_at),
+        c.reason,
+        c.clock_restarts,
+        int(c.warned),
+        int(c.overdue),
+    )
 
 
 def case_from_row(row: sqlite3.Row, tz: dt.tzinfo) -> Case:
@@ -188,10 +209,19 @@ class Rating:
 
 def save_rating(rating: Rating, rating_id: int) -> Callable[[sqlite3.Connection], None]:
     row = (
-        rating_id, rating.ticket_id, rating.ticket_number, rating.business_day.isoformat(),
-        rating.window, rating.staff_id, rating.service, rating.item, rating.score,
-        rating.comment, rating.channel, rating.at.timestamp(),
-    )  # fmt: skip
+        rating_id,
+        rating.ticket_id,
+        rating.ticket_number,
+        rating.business_day.isoformat(),
+        rating.window,
+        rating.staff_id,
+        rating.service,
+        rating.item,
+        rating.score,
+        rating.comment,
+        rating.channel,
+        rating.at.timestamp(),
+    )
 
     def op(conn: sqlite3.Connection) -> None:
         conn.execute(

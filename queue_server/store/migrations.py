@@ -17,28 +17,49 @@ if TYPE_CHECKING:
 def _m1_queue(db: sqlite_utils.Database) -> None:
     db["tickets"].create(  # type: ignore[union-attr]
         {
-            "id": str, "business_day": str, "number": str, "service": str, "kind": str,
-            "state": str, "place": int, "channel": str, "target_window": int, "window": int,
-            "call_count": int, "issued_at": float, "called_at": float, "started_at": float,
-            "finished_at": float, "no_show_at": float, "closed_at": float,
-            "from_ticket": str, "case_no": str, "outcome": str, "idempotency_key": str,
+            "id": str,
+            "business_day": str,
+            "number": str,
+            "service": str,
+            "kind": str,
+            "state": str,
+            "place": int,
+            "channel": str,
+            "target_window": int,
+            "window": int,
+            "call_count": int,
+            "issued_at": float,
+            "called_at": float,
+            "started_at": float,
+            "finished_at": float,
+            "no_show_at": float,
+            "closed_at": float,
+            "from_ticket": str,
+            "case_no": str,
+            "outcome": str,
+            "idempotency_key": str,
             "transfers": int,
         },
         pk="id",
         not_null={"business_day", "number", "service", "kind", "state", "place", "issued_at"},
-    )  # fmt: skip
+    )
     # The number is unique within its business day whatever the concurrency.
     db["tickets"].create_index(["business_day", "number"], unique=True)
     db["tickets"].create_index(["business_day", "state"])
     db["tickets"].create_index(["idempotency_key"], unique=True)
     db["events"].create(  # type: ignore[union-attr]
         {
-            "seq": int, "type": str, "at": float, "ticket_id": str, "number": str,
-            "window": int, "body": str,
+            "seq": int,
+            "type": str,
+            "at": float,
+            "ticket_id": str,
+            "number": str,
+            "window": int,
+            "body": str,
         },
         pk="seq",
         not_null={"type", "at", "body"},
-    )  # fmt: skip
+    )
     db["events"].create_index(["type", "seq"])
     db["events"].create_index(["ticket_id"])
     db["windows"].create(  # type: ignore[union-attr]
@@ -47,20 +68,32 @@ def _m1_queue(db: sqlite_utils.Database) -> None:
     )
     db["staff"].create(  # type: ignore[union-attr]
         {
-            "staff_id": str, "name": str, "role": str, "pin_salt": bytes, "pin_hash": bytes,
-            "disabled": int, "failed_pins": int, "locked_until": float, "created_at": float,
+            "staff_id": str,
+            "name": str,
+            "role": str,
+            "pin_salt": bytes,
+            "pin_hash": bytes,
+            "disabled": int,
+            "failed_pins": int,
+            "locked_until": float,
+            "created_at": float,
         },
         pk="staff_id",
         not_null={"name", "role", "pin_salt", "pin_hash"},
         defaults={"disabled": 0, "failed_pins": 0},
-    )  # fmt: skip
+    )
     db["sessions"].create(  # type: ignore[union-attr]
         {
-            "token_hash": str, "staff_id": str, "role": str, "window": int,
-            "business_day": str, "created_at": float, "ended_at": float,
+            "token_hash": str,
+            "staff_id": str,
+            "role": str,
+            "window": int,
+            "business_day": str,
+            "created_at": float,
+            "ended_at": float,
         },
         pk="token_hash",
-    )  # fmt: skip
+    )
 
 
 def _m2_intake(db: sqlite_utils.Database) -> None:
@@ -68,30 +101,60 @@ def _m2_intake(db: sqlite_utils.Database) -> None:
     db["tickets"].add_column("first_called_at", float)  # type: ignore[union-attr]
     db["cases"].create(  # type: ignore[union-attr]
         {
-            "id": str, "case_no": str, "case_day": str, "item": str, "service": str,
-            "state": str, "immediate": int, "ticket_id": str, "ticket_number": str,
-            "window": int, "staff_id": str, "applicant_name": str, "id_type": str,
-            "id_number": str, "phone": str, "received": str, "missing": str,
-            "created_at": float, "accepted_at": float, "deadline": str, "promised_days": int,
-            "decided_at": float, "issued_at": float, "reason": str, "clock_restarts": int,
-            "warned": int, "overdue": int,
+            "id": str,
+            "case_no": str,
+            "case_day": str,
+            "item": str,
+            "service": str,
+            "state": str,
+            "immediate": int,
+            "ticket_id": str,
+            "ticket_number": str,
+            "window": int,
+            "staff_id": str,
+            "applicant_name": str,
+            "id_type": str,
+            "id_number": str,
+            "phone": str,
+            "received": str,
+            "missing": str,
+            "created_at": float,
+            "accepted_at": float,
+            "deadline": str,
+            "promised_days": int,
+            "decided_at": float,
+            "issued_at": float,
+            "reason": str,
+            "clock_restarts": int,
+            "warned": int,
+            "overdue": int,
         },
         pk="id",
         not_null={"item", "service", "state", "created_at"},
-    )  # fmt: skip
+    )
     db["cases"].create_index(["case_no"], unique=True)
     db["cases"].create_index(["state", "deadline"])
     db["cases"].create_index(["ticket_id"])
     db["ratings"].create(  # type: ignore[union-attr]
         {
-            "id": int, "ticket_id": str, "ticket_number": str, "business_day": str,
-            "window": int, "staff_id": str, "service": str, "item": str, "score": int,
-            "comment": str, "channel": str, "at": float, "followed_up_at": float,
+            "id": int,
+            "ticket_id": str,
+            "ticket_number": str,
+            "business_day": str,
+            "window": int,
+            "staff_id": str,
+            "service": str,
+            "item": str,
+            "score": int,
+            "comment": str,
+            "channel": str,
+            "at": float,
+            "followed_up_at": float,
             "follow_up_note": str,
         },
         pk="id",
         not_null={"ticket_id", "score", "at"},
-    )  # fmt: skip
+    )
     # One rating per served ticket, whatever the concurrency.
     db["ratings"].create_index(["ticket_id"], unique=True)
     db["ratings"].create_index(["business_day"])

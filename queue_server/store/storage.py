@@ -107,12 +107,31 @@ def moment(value: float | None, tz: dt.tzinfo) -> dt.datetime | None:
 
 def ticket_row(t: Ticket) -> tuple[Any, ...]:
     return (
-        t.id, t.business_day.isoformat(), t.number, t.service, t.kind.value, t.state.value,
-        t.place, t.channel, t.target_window, t.window, t.call_count, seconds(t.issued_at),
-        seconds(t.called_at), seconds(t.started_at), seconds(t.finished_at), seconds(t.no_show_at),
-        seconds(t.closed_at), t.from_ticket, t.case, t.outcome, t.idempotency_key, t.transfers,
-        t.staff_id, seconds(t.first_called_at),
-    )  # fmt: skip
+        t.id,
+        t.business_day.isoformat(),
+        t.number,
+        t.service,
+        t.kind.value,
+        t.state.value,
+        t.place,
+        t.channel,
+        t.target_window,
+        t.window,
+        t.call_count,
+        seconds(t.issued_at),
+        seconds(t.called_at),
+        seconds(t.started_at),
+        seconds(t.finished_at),
+        seconds(t.no_show_at),
+        seconds(t.closed_at),
+        t.from_ticket,
+        t.case,
+        t.outcome,
+        t.idempotency_key,
+        t.transfers,
+        t.staff_id,
+        seconds(t.first_called_at),
+    )
 
 
 def ticket_from_row(row: sqlite3.Row, tz: dt.tzinfo) -> Ticket:

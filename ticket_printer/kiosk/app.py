@@ -49,9 +49,14 @@ class KioskApp(App[None]):
     ENABLE_COMMAND_PALETTE = False
 
     def __init__(
-        self, config: Config, server_url: str, token: str, *, lang: str = "zh",
+        self,
+        config: Config,
+        server_url: str,
+        token: str,
+        *,
+        lang: str = "zh",
         journal_dir: str | None = None,
-    ) -> None:  # fmt: skip
+    ) -> None:
         super().__init__()
         self.config = config
         self.server_url = server_url
@@ -197,16 +202,21 @@ class KioskApp(App[None]):
         state = self.last_print.message(self.lang) if self.last_print else ""
         unprinted = self.station.journal.unprinted()
         target = self.station.printer.target
-        self.push_screen(StaffScreen(target, state or i18n.text("printer.state.unknown", self.lang),
-                                     unprinted, self.lang))  # fmt: skip
+        self.push_screen(
+            StaffScreen(
+                target, state or i18n.text("printer.state.unknown", self.lang), unprinted, self.lang
+            )
+        )
 
     @work(group="reprint")
     async def on_staff_screen_reprint(self, event: StaffScreen.Reprint) -> None:
         try:
             ticket = await self.client.ticket(event.ticket_id)
         except ClientError as e:
-            self.notify(getattr(e, "message", None) or i18n.text("kiosk.unreachable", self.lang),
-                        severity="error")  # fmt: skip
+            self.notify(
+                getattr(e, "message", None) or i18n.text("kiosk.unreachable", self.lang),
+                severity="error",
+            )
             return
         outcome = await self.station.print_ticket(ticket, self.lang)
         self.last_print = outcome

@@ -39,8 +39,9 @@ class IssuedScreen(Screen[None]):
             yield Static(t("kiosk.your_number", lang), id="your-number")
             with Center():
                 yield BigNumber(ticket.number, id="number")
-            yield Static(f"{ticket.number}  {service_name(self.config, ticket.service, lang)}",
-                         id="service")  # fmt: skip
+            yield Static(
+                f"{ticket.number}  {service_name(self.config, ticket.service, lang)}", id="service"
+            )
             if ticket.kind != "normal":
                 yield Static(i18n.text(f"printer.ticket.kind_{ticket.kind}", lang), id="kind")
             yield Static(self._facts(), id="facts")

@@ -109,8 +109,11 @@ class ProgressScreen(Screen[None]):
         self.query_one("#progress-note", Static).update(self.note)
         self.query_one("#progress-note").set_class(bool(self.note), "shown")
         go = self.query_one("#progress-go", Button)
-        go.label = self._t({"case": "progress.kiosk.next", "phone": "progress.kiosk.query"}.get(
-            self.step, "progress.kiosk.again"))  # fmt: skip
+        go.label = self._t(
+            {"case": "progress.kiosk.next", "phone": "progress.kiosk.query"}.get(
+                self.step, "progress.kiosk.again"
+            )
+        )
         go.disabled = (self.step == "case" and len(self.case_no) < CASE_DIGITS) or (
             self.step == "phone" and len(self.phone4) < PHONE_DIGITS
         )
@@ -128,17 +131,23 @@ class ProgressScreen(Screen[None]):
         t, tz = self._t, self.config.hall.tz
         item = view.item_name_en if self.lang == "en" and view.item_name_en else view.item_name_zh
         rows = [
-            ("progress.case_no", view.case_no), ("progress.item", item),
+            ("progress.case_no", view.case_no),
+            ("progress.item", item),
             ("progress.accepted_at", _day(view.accepted_at, tz)),
             ("progress.deadline", _day(view.deadline, tz)),
             ("progress.decided_at", _day(view.decided_at, tz)),
             ("progress.issued_at", _day(view.issued_at, tz)),
-        ]  # fmt: skip
+        ]
         hall = view.hall_name_en if self.lang == "en" and view.hall_name_en else view.hall_name_zh
         left = view.remaining_workdays
         rows.insert(1, ("progress.district.hall", hall or ""))
-        rows.insert(5, ("progress.district.remaining",
-                        "" if left is None else t("progress.district.days", n=left)))  # fmt: skip
+        rows.insert(
+            5,
+            (
+                "progress.district.remaining",
+                "" if left is None else t("progress.district.days", n=left),
+            ),
+        )
         lines = [f"[b]{t(f'progress.states.{view.state}')}[/b]", ""]
         lines += [f"{t(key)}：{value}" for key, value in rows if value]
         if view.state == "returned" and view.missing:

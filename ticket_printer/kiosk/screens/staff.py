@@ -46,8 +46,12 @@ class StaffScreen(ModalScreen[None]):
                     with Horizontal(classes="unprinted"):
                         reason = t(f"printer.fault.{entry.reason}", lang)
                         yield Static(f"{entry.number}  {entry.at:%H:%M}  {reason}")
-                        yield Button(t("kiosk.staff_reprint", lang), id=f"reprint-{entry.number}",
-                                     classes="reprint", name=entry.id)  # fmt: skip
+                        yield Button(
+                            t("kiosk.staff_reprint", lang),
+                            id=f"reprint-{entry.number}",
+                            classes="reprint",
+                            name=entry.id,
+                        )
             yield Button(t("kiosk.staff_close", lang), id="close")
 
     @on(Button.Pressed, "#close")
