@@ -1,9 +1,9 @@
-"""Every case of the district (the `cases` table) and the district-wide progress query.
+"""The district-wide progress query, over every case of the district (`hall_cases`).
 
-The table is projected from the halls' `case.*` events, in seq order, in the same
-transaction that acks them: a case's state, item, acceptance time, deadline, the time
-it was finished (approved or rejected), the materials a returned case still lacks,
-and the proof digest its accepted event carries. Nothing about the applicant.
+The table is projected from the halls' `case.*` events (central/projection.py), in seq
+order, in the same transaction that acks them: a case's state, item, acceptance time,
+deadline, the time it was finished, the materials a returned case still lacks, and the
+proof digest its accepted event carries. Nothing about the applicant.
 
 A hall asks `GET /api/cases/{case_no}?proof=...` for a visitor who typed another
 hall's case number. The proof is compared in constant time; a wrong proof and an
@@ -14,65 +14,18 @@ number, so one hall cannot try the 10,000 digit groups of a case through the cen
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from typing import Any
 
-from psycopg import AsyncConnection
 from psycopg.rows import dict_row
 from psycopg_pool import AsyncConnectionPool
 
 from central.config import DistrictConfig
 from onewindow import case_numbers
-from onewindow import protocol as p
 from onewindow.protocol import district as pd
 from queue_server.attempts import AttemptLimit
-from queue_server.rules.cases import FINISHED
 
 PROOF_ATTEMPTS = 5  # wrong proofs one hall may give for one case number ...
 PROOF_WINDOW_S = 15 * 60.0  # ... in this many seconds
-
-_UPSERT = """
-INSERT INTO cases (hall, case_no, case_id, item, state, accepted_at, deadline, finished_at,
-                   missing, proof, changed_at)
-VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
-ON CONFLICT (hall, case_no) DO UPDATE SET case_id = excluded.case_id, item = excluded.item,
-    state = excluded.state, deadline = excluded.deadline, missing = excluded.missing,
-    accepted_at = coalesce(excluded.accepted_at, cases.accepted_at),
-    finished_at = coalesce(cases.finished_at, excluded.finished_at),
-    proof = coalesce(excluded.proof, cases.proof), changed_at = excluded.changed_at
-"""
-
-
-def rows(hall: str, events: Iterable[p.Event]) -> list[tuple[Any, ...]]:
-    """One upsert per numbered case event, in seq order: the last word wins."""
-    out = []
-    for e in events:
-        if not isinstance(e, p.CaseEventBase) or e.case_no is None:
-            continue
-        accepted = isinstance(e, p.CaseAccepted)
-        out.append(
-            (
-                hall,
-                e.case_no,
-                e.case_id,
-                e.item,
-                e.state,
-                e.at if accepted else None,
-                e.deadline,
-                e.at if e.state in FINISHED else None,
-                list(e.missing) if isinstance(e, p.CaseReturned) else [],
-                e.proof if isinstance(e, p.CaseAccepted) else None,
-                e.at,
-            )
-        )
-    return out
-
-
-async def project(conn: AsyncConnection, hall: str, events: Iterable[p.Event]) -> None:
-    found = rows(hall, events)
-    if found:
-        async with conn.cursor() as cur:
-            await cur.executemany(_UPSERT, found)
 
 
 class Limited(Exception):
@@ -99,7 +52,7 @@ class CaseQuery:
             raise Limited(round(PROOF_WINDOW_S))
         try:
             async with pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
-                await cur.execute("SELECT * FROM cases WHERE case_no = %s", (case_no,))
+                await cur.execute("SELECT * FROM hall_cases WHERE case_no = %s", (case_no,))
                 candidates = await cur.fetchall()
         except BaseException:
             self.attempts.give_back(attempt)  # never checked: not a guess

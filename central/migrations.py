@@ -114,7 +114,26 @@ CREATE INDEX cases_case_no ON cases (case_no);
 CREATE INDEX cases_open_deadline ON cases (deadline) WHERE finished_at IS NULL;
 """
 
-MIGRATIONS: list[str] = [_M1_STREAMS, _M2_LIVE, _M3_REPORT_ROWS, _M4_CASE_ALERTS, _M5_CASES]
+# One table of cases, not two: `hall_cases` (by the hall's case id, for the monitor) takes
+# over what `cases` held for the progress query, so one upsert keeps both answers agreeing.
+_M6_ONE_CASE_TABLE = """
+ALTER TABLE hall_cases ADD COLUMN finished_at timestamptz;
+ALTER TABLE hall_cases ADD COLUMN missing text[] NOT NULL DEFAULT '{}';
+ALTER TABLE hall_cases ADD COLUMN proof text;
+UPDATE hall_cases h SET finished_at = c.finished_at, missing = c.missing, proof = c.proof,
+    case_no = coalesce(h.case_no, c.case_no)
+FROM cases c WHERE c.hall = h.hall AND c.case_id = h.case_id;
+DROP TABLE cases;
+"""
+
+MIGRATIONS: list[str] = [
+    _M1_STREAMS,
+    _M2_LIVE,
+    _M3_REPORT_ROWS,
+    _M4_CASE_ALERTS,
+    _M5_CASES,
+    _M6_ONE_CASE_TABLE,
+]
 
 
 async def migrate(conn: AsyncConnection) -> int:

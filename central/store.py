@@ -12,7 +12,7 @@ import datetime as dt
 from psycopg import AsyncConnection
 from psycopg_pool import AsyncConnectionPool
 
-from central import cases, migrations, report_rows
+from central import migrations, report_rows
 from central.config import DistrictConfig
 from central.projection import Changes, fold
 from onewindow import protocol as p
@@ -45,12 +45,15 @@ ON CONFLICT (hall, number) DO UPDATE SET state = excluded.state,
 """
 _UPSERT_CASE = """
 INSERT INTO hall_cases (hall, case_id, case_no, item, service, state, "window", deadline,
-                        accepted_at, changed_at)
-VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
-ON CONFLICT (hall, case_id) DO UPDATE SET case_no = excluded.case_no, item = excluded.item,
+                        accepted_at, finished_at, missing, proof, changed_at)
+VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
+ON CONFLICT (hall, case_id) DO UPDATE SET item = excluded.item,
+    case_no = coalesce(excluded.case_no, hall_cases.case_no),
     service = excluded.service, state = excluded.state, "window" = excluded."window",
-    deadline = excluded.deadline, changed_at = excluded.changed_at,
-    accepted_at = coalesce(excluded.accepted_at, hall_cases.accepted_at)
+    deadline = excluded.deadline, missing = excluded.missing, changed_at = excluded.changed_at,
+    accepted_at = coalesce(excluded.accepted_at, hall_cases.accepted_at),
+    finished_at = coalesce(hall_cases.finished_at, excluded.finished_at),
+    proof = coalesce(excluded.proof, hall_cases.proof)
 """
 _SET_CASE_ALERT = """
 UPDATE hall_cases SET alert = %s, alert_at = %s WHERE hall = %s AND case_id = %s
@@ -102,7 +105,6 @@ async def ingest(pool: AsyncConnectionPool, hall: str, batch: pd.EventBatch, tz:
             changes = fold(hall, run, tz)
             await _project(conn, changes)
             await report_rows.project(conn, hall, report_rows.fold(hall, run, tz))
-            await cases.project(conn, hall, run)
         await conn.execute(
             _UPDATE_HALL,
             {

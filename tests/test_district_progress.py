@@ -88,7 +88,7 @@ class District:
         """Wait until the centre holds the case (the uplink ships on its own time)."""
         for _ in range(300):
             with psycopg.connect(self.dsn) as conn:
-                row = conn.execute("SELECT 1 FROM cases WHERE case_no = %s", (case_no,))
+                row = conn.execute("SELECT 1 FROM hall_cases WHERE case_no = %s", (case_no,))
                 if row.fetchone():
                     return
             await _sleep(0.05)
@@ -193,12 +193,12 @@ async def test_the_centre_holds_no_phone_digits_and_no_digest_made_without_the_k
     assert case.case_no
     await town.known(case.case_no)
     values = _every_value(town.dsn)
-    assert any(t == "cases" for t, _, _ in values)
+    assert any(t == "hall_cases" and c == "proof" for t, c, _ in values)
     standalone = re.compile(rf"(?<![0-9A-Za-z]){LAST4}(?![0-9A-Za-z])")
     for table, column, value in values:
         assert not standalone.search(value), (table, column)
         assert not any(secret in value for secret in PERSONAL), (table, column)
-    stored = {v for t, c, v in values if (t, c) == ("cases", "proof")}
+    stored = {v for t, c, v in values if (t, c) == ("hall_cases", "proof")}
     assert stored == {case_numbers.proof(PROOF_KEY, case.case_no, LAST4)}
     message = f"{case.case_no}|{LAST4}".encode()
     guessable = {
@@ -280,5 +280,5 @@ async def test_case_numbers_carry_the_hall_code_and_stay_unique_across_two_halls
         assert n
         await town.known(n)
     with psycopg.connect(town.dsn) as conn:
-        rows = conn.execute("SELECT hall, case_no FROM cases ORDER BY case_no").fetchall()
+        rows = conn.execute("SELECT hall, case_no FROM hall_cases ORDER BY case_no").fetchall()
     assert sorted(rows) == sorted((n[:2], n) for n in numbers if n)
